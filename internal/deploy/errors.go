@@ -1,0 +1,85 @@
+package deploy
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ConfigError is a problem with the options themselves (a bad publishes-at,
+// an unknown submit mode...). It is always reported before anything is
+// written, and callers map it to exit code 2.
+type ConfigError struct {
+	Field   string // the option at fault, as the user spells it ("publishes-at")
+	Message string // what is wrong and what to do
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("%s: %s", e.Field, e.Message)
+}
+
+// RefusedError means the deploy deliberately wrote nothing because writing
+// would overwrite someone else's change: the live manifest drifted from the
+// plan, or SMAPI answered 412 to the If-Match. Callers map it to exit code 1.
+type RefusedError struct {
+	Reason      string // "drift" or "precondition"
+	Message     string // the full explanation, naming both versions
+	PlannedETag string // the ETag the plan (or the first read) showed
+	LiveETag    string // the ETag found live
+	Err         error  // the SMAPI error for a 412, nil for drift
+}
+
+func (e *RefusedError) Error() string { return "deploy refused: " + e.Message }
+
+func (e *RefusedError) Unwrap() error { return e.Err }
+
+// BuildError means SMAPI accepted the update but the build failed or did not
+// finish within the timeout. Callers map it to exit code 1.
+type BuildError struct {
+	TimedOut   bool
+	Messages   []string // every errors[].message of a failed build
+	InProgress []string // for a timeout: what was still IN_PROGRESS ("manifest", "interactionModel en-US")
+	Elapsed    string
+}
+
+func (e *BuildError) Error() string {
+	if e.TimedOut {
+		return fmt.Sprintf("the build did not finish within %s; still IN_PROGRESS: %s (check it later with 'skillgate status --skill-id ID' or raise --timeout)",
+			e.Elapsed, strings.Join(e.InProgress, ", "))
+	}
+	if len(e.Messages) == 0 {
+		return "the build FAILED without an error message; see the skill in the Alexa developer console"
+	}
+	return "the build FAILED: " + strings.Join(e.Messages, "; ")
+}
+
+// SubmitError means the build succeeded but the submission for certification
+// or publication that followed it did not. The manifest stays deployed.
+type SubmitError struct {
+	Submit string // "certification" or "publication"
+	Status string // the publication status read back, when there is one
+	Err    error
+}
+
+func (e *SubmitError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("the manifest was deployed, but the %s submission failed: %v", e.Submit, e.Err)
+	}
+	return fmt.Sprintf("the manifest was deployed, but the %s ended %s; see the skill's certification tab in the Alexa developer console", e.Submit, e.Status)
+}
+
+func (e *SubmitError) Unwrap() error { return e.Err }
+
+// ExitCode maps an error returned by Run to the process exit code DESIGN.md
+// documents: 0 for nil, 2 for a configuration problem, 1 for anything else
+// (a refusal, a failed or timed-out build, an API error).
+func ExitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		return 2
+	}
+	return 1
+}
