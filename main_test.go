@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -29,5 +30,11 @@ func TestScripts(t *testing.T) {
 // exported, so scripts never reach the internet.
 func setupScript(env *testscript.Env) error {
 	env.Setenv("GITHUB_ACTIONS", "")
+	// The shared skill packages in testdata/packages, for scripts to copy in.
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	env.Setenv("PACKAGES", filepath.Join(wd, "testdata", "packages"))
 	return nil
 }

@@ -16,18 +16,6 @@ func pending(name string) func(context.Context, *Env, []string) int {
 }
 
 var (
-	runValidate         = pending("validate")
-	runDiff             = pending("diff")
-	runDeploy           = pending("deploy")
-	runStatus           = pending("status")
-	runSkills           = pending("skills")
-	runPublication      = pending("publication")
-	runCertification    = pending("certification")
-	runInteractionModel = pending("interaction-model")
-	runAccountLinking   = pending("account-linking")
-	runMigrate          = pending("migrate")
-	runDiscover         = pending("discover")
-	runSimulator        = pending("simulator")
-	runDemo             = pending("demo")
-	runAction           = pending("action")
+	runDemo   = pending("demo")
+	runAction = pending("action")
 )

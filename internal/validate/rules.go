@@ -1,6 +1,9 @@
 package validate
 
-import "sort"
+import (
+	"sort"
+	"sync"
+)
 
 // Rule describes one rule id the validator can emit. The list feeds SARIF's
 // tool.driver.rules and the README's rule table, so every id emitted anywhere
@@ -13,11 +16,118 @@ type Rule struct {
 }
 
 // ruleList is filled as rules are written; keep it sorted by ID.
-var ruleList = []Rule{}
+var ruleList = []Rule{
+	{"category.unknown", Warning, "publishingInformation.category is not in the documented list of 59 categories",
+		"Use a documented category (the message suggests the nearest one). Live skills use some undocumented values such as RADIO, so this is only a warning."},
+	{"child-directed.category", Warning, "a CHILDRENS_* category without isChildDirected: true",
+		"Set privacyAndCompliance.isChildDirected to true, or choose a category that is not for children."},
+	{"child-directed.data", Warning, "a child-directed skill that allows purchases, contains ads or asks for personal data",
+		"Alexa policy rejects most child-directed skills that sell, advertise or collect personal data: remove these or reconsider isChildDirected."},
+	{"distribution.country-code", Error, "a distributionCountries entry is not a country code SMAPI accepts",
+		"Use upper-case ISO 3166-1 alpha-2 codes from the SMAPI model (241 values): GB, not UK; US, not USA."},
+	{"distribution.country-duplicate", Error, "a country is listed twice in distributionCountries",
+		"Remove the repeated entry."},
+	{"distribution.worldwide-conflict", Error, "isAvailableWorldwide contradicts distributionCountries",
+		"With isAvailableWorldwide true, list no countries; with false, list at least one."},
+	{"endpoint.lambda-arn", Error, "an endpoint uri starting with arn: is not a well-formed Lambda ARN",
+		"Write arn:aws:lambda:REGION:ACCOUNT:function:NAME, optionally followed by :QUALIFIER (an alias or version)."},
+	{"endpoint.missing-uri", Warning, "an endpoint has no uri, so a deploy keeps the live endpoint",
+		"ask-cli projects often leave the uri out because the infrastructure deploy fills it in. Add it to manage the endpoint from the repository."},
+	{"endpoint.region", Error, "a regions key is not NA, EU or FE",
+		"Regional endpoints are keyed NA (North America), EU (Europe, India) and FE (Far East)."},
+	{"endpoint.ssl-certificate-type", Error, "sslCertificateType is missing on an https endpoint, or present on a Lambda endpoint",
+		"Give https endpoints sslCertificateType Trusted, Wildcard or SelfSigned (only Trusted can be certified); remove it from Lambda ARNs."},
+	{"endpoint.uri", Error, "an endpoint uri is neither a Lambda ARN nor an https URL (or an https URL where only Lambda is allowed)",
+		"Use the function's full ARN or an https URL. Smart home, music, demand response and video skills must use Lambda ARNs."},
+	{"events.endpoint", Error, "events is present without an endpoint",
+		"Add events.endpoint with the uri that receives skill events."},
+	{"example-phrases.count", Error, "a locale has more than 4 examplePhrases",
+		"SMAPI accepts at most 4 example phrases; the store shows 3."},
+	{"example-phrases.length", Error, "an example phrase is longer than 200 characters",
+		"Shorten the phrase to 200 characters or fewer."},
+	{"example-phrases.missing", Warning, "a published locale has no examplePhrases",
+		"Certification needs at least one example phrase, the first starting with the wake word."},
+	{"example-phrases.too-many", Warning, "a locale has 4 examplePhrases; the store shows only 3",
+		"Keep the three best phrases."},
+	{"example-phrases.wake-word", Error, "the first example phrase does not start with the wake word",
+		"Start the first phrase with \"Alexa\", e.g. \"Alexa, open space facts\"."},
+	{"icon.file-uri", Warning, "an icon is a file:// URI, which a SMAPI manifest update cannot carry",
+		"ask-cli uploads file:// icons; through SMAPI the live icon is kept. Use an https URL to change the icon."},
+	{"json.duplicate-key", Error, "a key appears twice in one object",
+		"JSON readers keep only the last value, which hides the first: remove one of them."},
+	{"json.empty", Error, "the file is empty",
+		"A skill.json holds one JSON object, {\"manifest\": {...}}."},
+	{"json.invalid-utf8", Error, "the file is not valid UTF-8",
+		"Save the file as UTF-8."},
+	{"json.not-object", Error, "the top level of the file is null or not an object",
+		"A skill.json holds one JSON object, {\"manifest\": {...}}."},
+	{"json.syntax", Error, "the file is not valid JSON",
+		"Fix the syntax at the position shown: often a missing or extra comma, or an unclosed bracket or string."},
+	{"json.too-deep", Error, "objects and arrays are nested more than 64 levels deep",
+		"A skill.json is never this deep: check the file is the one you meant."},
+	{"json.too-large", Error, "the file is larger than 5 MiB and was not read",
+		"A skill.json is a few kilobytes: check the file is the one you meant."},
+	{"locale.invalid", Error, "a locale key or name is not a locale Alexa supports",
+		"Use one of the 17 supported locales, written like en-US (language lower case, region upper case, hyphen)."},
+	{"manifest.v0-format", Error, "the file uses the v0 format (skillManifest)",
+		"Run skillgate migrate -w to rewrite it as v1 (manifest)."},
+	{"placeholder.endpoint", Error, "an endpoint uri is still a template placeholder",
+		"Replace it with the skill's Lambda ARN or https URL."},
+	{"placeholder.url", Warning, "a URL is still a template placeholder (example.com, your-domain.com, ...)",
+		"Replace it with the real address."},
+	{"privacy.locale-unpublished", Warning, "privacyAndCompliance has a locale that publishingInformation does not publish",
+		"Add the locale to publishingInformation.locales or remove the privacy entry."},
+	{"privacy.policy-url-required", Error, "a published locale has no privacyPolicyUrl although the skill handles personal data or purchases",
+		"Certification requires a privacy policy for every published locale when usesPersonalInfo or allowsPurchases is true or a permission reads personal data."},
+	{"schema.const", Error, "a value differs from the only one allowed",
+		"Use the value the message names."},
+	{"schema.enum", Error, "a value is not one of the allowed values",
+		"Use one of the values the message lists (the full lists are in schemas/)."},
+	{"schema.invalid", Error, "the value breaks a schema rule not covered by a more specific id",
+		"Read the message; the schemas are in schemas/."},
+	{"schema.max-items", Error, "an array has more items than allowed", "Remove items down to the limit."},
+	{"schema.max-length", Error, "a string is longer than allowed", "Shorten it to the limit."},
+	{"schema.max-properties", Error, "an object has more entries than allowed", "Remove entries down to the limit."},
+	{"schema.maximum", Error, "a number is larger than allowed", "Use a number within the limit."},
+	{"schema.min-items", Error, "an array has fewer items than required", "Add items, or remove the empty array."},
+	{"schema.min-length", Error, "a string is shorter than allowed", "Lengthen it to the minimum."},
+	{"schema.min-properties", Error, "an object has fewer entries than required", "Add entries, or remove the empty object."},
+	{"schema.minimum", Error, "a number is smaller than allowed", "Use a number within the limit."},
+	{"schema.pattern", Error, "a string does not match the required pattern", "Write the value in the form the pattern requires."},
+	{"schema.required", Error, "a required property is missing", "Add the property the message names."},
+	{"schema.type", Error, "a value has the wrong JSON type", "Use the type the message names (e.g. true, not \"true\")."},
+	{"smart-home.protocol-version", Warning, "smartHome.protocolVersion is 2, which is no longer certified",
+		"Move the skill to Smart Home API version 3."},
+	{"text.keywords", Error, "more than 30 keywords, or a keyword longer than 150 characters",
+		"Keep at most 30 keywords of at most 150 characters each."},
+	{"text.length", Error, "a store text is outside its length limits",
+		"name at least 2 characters; summary at most 160; description, updatesDescription and testingInstructions at most 4000."},
+	{"url.amazon-host", Error, "a privacy or terms URL has alexa, amazon or aws in its host name",
+		"Alexa policy rejects these brands in the domain of linked pages; host the page elsewhere (they may appear in the path)."},
+	{"url.https", Error, "a URL is not an absolute https URL",
+		"Privacy, terms, icon and endpoint URLs must be absolute and use https."},
+}
 
 // Rules returns every rule the validator can emit, sorted by ID.
 func Rules() []Rule {
 	out := append([]Rule(nil), ruleList...)
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+var ruleIndex = sync.OnceValue(func() map[string]Rule {
+	m := make(map[string]Rule, len(ruleList))
+	for _, r := range ruleList {
+		m[r.ID] = r
+	}
+	return m
+})
+
+// severityOf is a rule's severity. A test checks that every id emitted is
+// registered; an unregistered one counts as an error rather than vanishing.
+func severityOf(rule string) Severity {
+	if r, ok := ruleIndex()[rule]; ok {
+		return r.Severity
+	}
+	return Error
 }

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+)
+
+func runAccountLinking(ctx context.Context, env *Env, args []string) int {
+	return runSMAPISubs(ctx, env, "account-linking", args, []smapiSub{
+		{"get", "print a stage's account linking (ETag on stderr)", runAccountLinkingGet},
+		{"put", "set a stage's account linking from FILE or stdin", runAccountLinkingPut},
+		{"delete", "remove a stage's account linking", runAccountLinkingDelete},
+	})
+}
+
+func runAccountLinkingGet(ctx context.Context, env *Env, args []string) int {
+	const name = "account-linking get"
+	var o smapiOpts
+	fs := newFlagSet(env, name, "--skill-id ID [--stage S]",
+		"Print a stage's account linking on stdout and its ETag on stderr\n(GET /v1/skills/{id}/stages/{stage}/accountLinkingClient).")
+	addSMAPIFlags(fs, &o, true)
+	stage := stageFlag(fs)
+	c, skillID, code, ok := smapiSetup(env, name, fs, &o, args, nil)
+	if !ok {
+		return code
+	}
+	a, err := c.GetAccountLinking(ctx, skillID, stage.value)
+	if err != nil {
+		return smapiExit(env, name, err)
+	}
+	if o.json {
+		return jsonDone(env, name, struct {
+			SkillID string  `json:"skillId"`
+			Stage   string  `json:"stage"`
+			ETag    string  `json:"etag"`
+			Body    rawJSON `json:"body"`
+		}{skillID, stage.value, a.ETag, rawJSON(a.Body)})
+	}
+	if a.ETag != "" {
+		fmt.Fprintf(env.Stderr, "ETag: %s\n", a.ETag)
+	}
+	return jsonDone(env, name, rawJSON(a.Body))
+}
+
+func runAccountLinkingPut(ctx context.Context, env *Env, args []string) int {
+	const name = "account-linking put"
+	var o smapiOpts
+	fs := newFlagSet(env, name, "--skill-id ID [--stage S] [--if-match ETAG] [FILE]",
+		"Set a stage's account linking from FILE (or stdin)\n(PUT /v1/skills/{id}/stages/{stage}/accountLinkingClient). FILE holds\n{\"accountLinkingRequest\": {…}} or the object \"account-linking get\" prints.")
+	addSMAPIFlags(fs, &o, true)
+	stage := stageFlag(fs)
+	ifMatch := fs.String("if-match", "", "ETag the change is based on; SMAPI refuses (412) when it changed since")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	body, code, ok := readInput(env, name, fs.Args(), "account linking")
+	if !ok {
+		return code
+	}
+	skillID, code, ok := smapiSkillID(env, name, &o)
+	if !ok {
+		return code
+	}
+	c, code, ok := smapiClient(env, name, &o)
+	if !ok {
+		return code
+	}
+	acc, err := c.PutAccountLinking(ctx, skillID, stage.value, body, *ifMatch)
+	if err != nil {
+		return smapiExit(env, name, err)
+	}
+	return acceptedOut(env, &o, name, skillID, acc, "account linking updated")
+}
+
+func runAccountLinkingDelete(ctx context.Context, env *Env, args []string) int {
+	const name = "account-linking delete"
+	var o smapiOpts
+	fs := newFlagSet(env, name, "--skill-id ID [--stage S]",
+		"Remove a stage's account linking (DELETE /v1/skills/{id}/stages/{stage}/accountLinkingClient).")
+	addSMAPIFlags(fs, &o, true)
+	stage := stageFlag(fs)
+	c, skillID, code, ok := smapiSetup(env, name, fs, &o, args, nil)
+	if !ok {
+		return code
+	}
+	if err := c.DeleteAccountLinking(ctx, skillID, stage.value); err != nil {
+		return smapiExit(env, name, err)
+	}
+	if o.json {
+		return jsonDone(env, name, map[string]string{"skillId": skillID, "stage": stage.value, "result": "deleted"})
+	}
+	fmt.Fprintf(env.Stdout, "%s: account linking deleted from %s\n", skillID, stage.value)
+	return ExitOK
+}

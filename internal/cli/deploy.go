@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/skillgate/skillgate/internal/deploy"
+	"github.com/skillgate/skillgate/internal/project"
+	"github.com/skillgate/skillgate/internal/report"
+	"github.com/skillgate/skillgate/internal/smapi"
+	"github.com/skillgate/skillgate/internal/validate"
+)
+
+const deployDescription = `Deploy the skill package to the skill's development stage: read the live
+manifest and its ETag, show what changes, update it with If-Match set to that
+ETag, wait for the build, then optionally submit for certification or
+publication. No change means no update. A package with validation errors is
+not deployed.
+
+--expect-etag (or --expect-sha256, the sha256 of the canonical manifest a plan
+showed) makes the deploy refuse when the live skill changed since you looked,
+unless --drift is warn or ignore.
+
+Credentials come from ASK_CLIENT_ID, ASK_CLIENT_SECRET and ASK_REFRESH_TOKEN
+(or ASK_ACCESS_TOKEN); ASK_SMAPI_SERVER_BASE_URL and ASK_LWA_TOKEN_HOST
+override the endpoints. Progress goes to stderr, the summary to stdout.
+
+Exit codes: 0 deployed or no changes, 1 refused or the build failed,
+2 usage or configuration error.`
+
+func runDeploy(ctx context.Context, env *Env, args []string) int {
+	fs := newFlagSet(env, "deploy", "[PATH] --skill-id ID [flags]", deployDescription)
+	skillID := fs.String("skill-id", "", "the skill to deploy (default: the skill id in .ask/ask-states.json)")
+	profile := fs.String("profile", "", "ask-cli profile for ask-resources.json and .ask/ask-states.json (default: $ASK_DEFAULT_PROFILE or default)")
+	submit := newEnum(deploy.SubmitNone, deploy.SubmitNone, deploy.SubmitCertification, deploy.SubmitPublication)
+	fs.Var(submit, "submit", "after a successful build: none, certification or publication")
+	publishesAt := fs.String("publishes-at", "", "RFC 3339 time for a scheduled publication, at most six months ahead (default: now)")
+	timeout := fs.Duration("timeout", deploy.DefaultTimeout, "longest wait for the build")
+	expectETag := fs.String("expect-etag", "", "refuse when the live manifest's ETag is no longer this one")
+	expectSHA := fs.String("expect-sha256", "", "refuse when the sha256 of the canonical live manifest is no longer this one")
+	drift := newEnum(deploy.DriftFail, deploy.DriftFail, deploy.DriftWarn, deploy.DriftIgnore)
+	fs.Var(drift, "drift", "when the live manifest differs from the expected one: fail, warn or ignore")
+	jsonOut := fs.Bool("json", false, "print the outcome as JSON on stdout")
+	debugFlag := fs.Bool("debug", false, "print SMAPI requests and responses on stderr, secrets redacted")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 1 {
+		fmt.Fprintf(env.Stderr, "skillgate deploy: one PATH at most, got %d: %v\n", fs.NArg(), fs.Args())
+		return ExitUsage
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "skillgate deploy: "+format+"\n", a...)
+		return code
+	}
+
+	resolved, err := project.Resolve(".", fs.Arg(0), *skillID, *profile, env.Getenv)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	if resolved.SkillID == "" {
+		return fail(ExitUsage, "--skill-id is required (no skill id in %s either): pass the id of the skill to deploy", project.StatesFile)
+	}
+	for _, n := range resolved.Notes() {
+		fmt.Fprintf(env.Stderr, "skillgate deploy: %s\n", n)
+	}
+	at, err := deploy.ParsePublishesAt(*publishesAt)
+	if err != nil {
+		return fail(ExitUsage, "--%v", err)
+	}
+	if err := deploy.CheckPublishesAt(submit.value, at, time.Now()); err != nil {
+		return fail(ExitUsage, "--%v", err)
+	}
+	if *timeout <= 0 {
+		return fail(ExitUsage, "--timeout %s: give a positive duration, e.g. 15m", *timeout)
+	}
+
+	cfg := smapi.ConfigFromEnv(env.Getenv)
+	cfg.HTTPClient = env.HTTPClient
+	if *debugFlag {
+		cfg.Debug = env.Stderr
+	}
+	if err := cfg.Check(); err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+
+	res, err := validate.ValidatePath(resolved.Path)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	if len(res.Findings) > 0 {
+		w, err := report.New(report.FormatText, env.Stderr, report.Options{Source: deploySource})
+		if err != nil {
+			return fail(ExitFailed, "%v", err)
+		}
+		for _, f := range res.Findings {
+			w.Write(f)
+		}
+		if err := w.Flush(); err != nil {
+			return fail(ExitFailed, "%v", err)
+		}
+	}
+	if res.Package == nil || res.Package.Manifest == nil || res.Package.Manifest.Value == nil {
+		return fail(ExitUsage, "the skill manifest in %s cannot be read: fix it first (skillgate validate %s)", resolved.Path, resolved.Path)
+	}
+	if res.Errors > 0 {
+		return fail(ExitFailed, "%s has %d validation error(s): fix them (skillgate validate %s) before deploying", resolved.Path, res.Errors, resolved.Path)
+	}
+
+	client, err := smapi.NewClient(cfg)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	out, err := deploy.Run(ctx, client, deploy.Options{
+		SkillID:      resolved.SkillID,
+		Manifest:     res.Package.Manifest.Raw,
+		Submit:       submit.value,
+		PublishesAt:  at,
+		Timeout:      *timeout,
+		Drift:        drift.value,
+		ExpectETag:   *expectETag,
+		ExpectSHA256: *expectSHA,
+		Progress:     deploy.TextProgress(env.Stderr),
+	})
+	if *jsonOut {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if werr := enc.Encode(out); werr != nil {
+			return fail(ExitFailed, "write the outcome: %v", werr)
+		}
+	} else if werr := out.WriteText(env.Stdout); werr != nil {
+		return fail(ExitFailed, "write the summary: %v", werr)
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "skillgate deploy: %v\n", err)
+	}
+	return deploy.ExitCode(err)
+}
+
+// deploySource feeds the text report's source excerpts; a file that cannot be
+// read just loses its excerpt.
+func deploySource(file string) []byte {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	return b
+}

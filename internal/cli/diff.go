@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/prcomment"
+	"github.com/skillgate/skillgate/internal/project"
+	"github.com/skillgate/skillgate/internal/smapi"
+	"github.com/skillgate/skillgate/internal/validate"
+)
+
+const diffDescription = `Show how the skill package differs from the skill's live manifest on SMAPI,
+without changing anything. PATH is the package folder or its skill.json
+(default: the package named by ask-resources.json, else skill-package).
+
+What the service rewrites on its own is not a change: key order, number
+spelling (1.0 against 1), the hosted URL of a file:// icon, and an endpoint
+the repository leaves without a uri (the live one is kept). Those are listed
+as "asset" or "kept from live".
+
+  text      the changes by section, then a unified diff
+  markdown  the pull-request comment skillgate posts, with its plan marker
+  json      {"changed":…,"count":…,"sections":[…],"changes":[…],"diff":"…"}
+
+Validation findings do not stop the diff; they are counted on stderr (and
+listed in the markdown). Credentials come from ASK_CLIENT_ID,
+ASK_CLIENT_SECRET and ASK_REFRESH_TOKEN (or ASK_ACCESS_TOKEN);
+ASK_SMAPI_SERVER_BASE_URL and ASK_LWA_TOKEN_HOST override the endpoints.
+
+Exit codes: 0 the diff was shown (changes or not), 1 SMAPI refused or
+failed, 2 usage or configuration error, or a manifest that cannot be read.`
+
+func runDiff(ctx context.Context, env *Env, args []string) int {
+	fs := newFlagSet(env, "diff", "[PATH] --skill-id ID [--stage development|live] [--format text|markdown|json]", diffDescription)
+	skillID := fs.String("skill-id", "", "the skill to compare with (default: the skill id in .ask/ask-states.json)")
+	profile := fs.String("profile", "", "ask-cli profile for ask-resources.json and .ask/ask-states.json (default: $ASK_DEFAULT_PROFILE or default)")
+	stage := newEnum("development", "development", "live")
+	fs.Var(stage, "stage", "stage to compare with: development or live")
+	format := newEnum("text", "text", "markdown", "json")
+	fs.Var(format, "format", "output format: text, markdown or json")
+	jsonOut := fs.Bool("json", false, "same as --format json")
+	debugFlag := fs.Bool("debug", false, "print SMAPI requests and responses on stderr, secrets redacted")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "skillgate diff: "+format+"\n", a...)
+		return code
+	}
+	if fs.NArg() > 1 {
+		return fail(ExitUsage, "one PATH at most, got %d: %s", fs.NArg(), strings.Join(fs.Args(), " "))
+	}
+	if *jsonOut {
+		if format.value != "text" && format.value != "json" {
+			return fail(ExitUsage, "--json and --format %s disagree: give one of them", format.value)
+		}
+		format.value = "json"
+	}
+
+	resolved, err := project.Resolve(".", fs.Arg(0), *skillID, *profile, env.Getenv)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	if resolved.SkillID == "" {
+		return fail(ExitUsage, "--skill-id is required (no skill id in %s either): pass the id of the skill to compare with", project.StatesFile)
+	}
+	for _, n := range resolved.Notes() {
+		fmt.Fprintf(env.Stderr, "skillgate diff: %s\n", n)
+	}
+
+	cfg := smapi.ConfigFromEnv(env.Getenv)
+	cfg.HTTPClient = env.HTTPClient
+	if *debugFlag {
+		cfg.Debug = env.Stderr
+	}
+	if err := cfg.Check(); err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+
+	res, err := validate.ValidatePath(resolved.Path)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	if res.Package == nil || res.Package.Manifest == nil || res.Package.Manifest.Value == nil {
+		for _, f := range res.Findings {
+			fmt.Fprintf(env.Stderr, "%s:%d:%d: %s: %s [%s]\n", f.File, f.Line, f.Column, f.Severity, f.Message, f.Rule)
+		}
+		return fail(ExitUsage, "the skill manifest in %s cannot be read, so there is nothing to compare: fix it first (skillgate validate %s)", resolved.Path, resolved.Path)
+	}
+	manifest := res.Package.Manifest
+	if format.value != "markdown" && res.Errors+res.Warnings > 0 {
+		fmt.Fprintf(env.Stderr, "skillgate diff: %s has %d validation error(s) and %d warning(s); see skillgate validate %s\n",
+			manifest.Path, res.Errors, res.Warnings, resolved.Path)
+	}
+
+	client, err := smapi.NewClient(cfg)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	live, err := client.GetManifest(ctx, resolved.SkillID, stage.value)
+	if err != nil {
+		var ce *smapi.ConfigError
+		if errors.As(err, &ce) {
+			return fail(ExitUsage, "%v", err)
+		}
+		return fail(ExitFailed, "read the %s manifest of %s: %v", stage.value, resolved.SkillID, err)
+	}
+
+	result, err := diff.Compare(manifest.Raw, live.Body, diff.Options{
+		FromFile: fmt.Sprintf("smapi:%s/%s", resolved.SkillID, stage.value),
+		ToFile:   manifest.Path,
+	})
+	if err != nil {
+		// The local file parsed (validate read it), so this is SMAPI
+		// sending something that is not a manifest.
+		return fail(ExitFailed, "compare %s with the %s manifest of %s: %v", manifest.Path, stage.value, resolved.SkillID, err)
+	}
+
+	switch format.value {
+	case "json":
+		err = result.JSON(env.Stdout)
+	case "markdown":
+		var sum string
+		if sum, err = diff.SHA256(live.Body); err == nil {
+			marker := prcomment.Marker{Skill: resolved.SkillID, Stage: stage.value, ETag: live.ETag, SHA256: sum}
+			_, err = fmt.Fprint(env.Stdout, diff.RenderComment(diff.Comment{
+				Marker:   marker.String(),
+				Skill:    resolved.SkillID,
+				Stage:    stage.value,
+				Findings: res.Findings,
+				Failed:   res.Failed(validate.Error),
+				Result:   result,
+			}))
+		}
+	default:
+		err = result.Text(env.Stdout)
+	}
+	if err != nil {
+		return fail(ExitFailed, "write the diff: %v", err)
+	}
+	return ExitOK
+}

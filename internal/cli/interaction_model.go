@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+)
+
+func runInteractionModel(ctx context.Context, env *Env, args []string) int {
+	return runSMAPISubs(ctx, env, "interaction-model", args, []smapiSub{
+		{"get", "print a locale's interaction model (ETag on stderr)", runInteractionModelGet},
+		{"head", "print a locale's interaction model ETag", runInteractionModelHead},
+		{"put", "replace a locale's interaction model from FILE or stdin", runInteractionModelPut},
+	})
+}
+
+// modelFlags registers --locale and --stage.
+func modelFlags(env *Env, name, synopsis, description string, o *smapiOpts) (fsStage *enumFlag, locale *string, fs *flag.FlagSet) {
+	f := newFlagSet(env, name, synopsis, description)
+	addSMAPIFlags(f, o, true)
+	locale = f.String("locale", "", "locale, e.g. en-US (required)")
+	return stageFlag(f), locale, f
+}
+
+func needLocale(env *Env, name string, locale *string) func() bool {
+	return func() bool {
+		if *locale == "" {
+			fmt.Fprintf(env.Stderr, "skillgate %s: --locale is required (e.g. --locale en-US)\n", name)
+			return false
+		}
+		return true
+	}
+}
+
+func runInteractionModelGet(ctx context.Context, env *Env, args []string) int {
+	const name = "interaction-model get"
+	var o smapiOpts
+	stage, locale, fs := modelFlags(env, name, "--skill-id ID --locale L [--stage S]",
+		"Print a locale's interaction model on stdout and its ETag on stderr\n(GET /v1/skills/{id}/stages/{stage}/interactionModel/locales/{locale}).", &o)
+	c, skillID, code, ok := smapiSetup(env, name, fs, &o, args, needLocale(env, name, locale))
+	if !ok {
+		return code
+	}
+	m, err := c.GetInteractionModel(ctx, skillID, stage.value, *locale)
+	if err != nil {
+		return smapiExit(env, name, err)
+	}
+	if o.json {
+		return jsonDone(env, name, struct {
+			SkillID string  `json:"skillId"`
+			Stage   string  `json:"stage"`
+			Locale  string  `json:"locale"`
+			ETag    string  `json:"etag"`
+			Body    rawJSON `json:"body"`
+		}{skillID, stage.value, *locale, m.ETag, rawJSON(m.Body)})
+	}
+	fmt.Fprintf(env.Stderr, "ETag: %s\n", m.ETag)
+	return jsonDone(env, name, rawJSON(m.Body))
+}
+
+func runInteractionModelHead(ctx context.Context, env *Env, args []string) int {
+	const name = "interaction-model head"
+	var o smapiOpts
+	stage, locale, fs := modelFlags(env, name, "--skill-id ID --locale L [--stage S]",
+		"Print a locale's interaction model ETag (HEAD …/interactionModel/locales/{locale}).\nExit 1 when the model does not exist.", &o)
+	c, skillID, code, ok := smapiSetup(env, name, fs, &o, args, needLocale(env, name, locale))
+	if !ok {
+		return code
+	}
+	etag, err := c.HeadInteractionModel(ctx, skillID, stage.value, *locale)
+	if err != nil {
+		return smapiExit(env, name, err)
+	}
+	if o.json {
+		return jsonDone(env, name, map[string]string{"skillId": skillID, "stage": stage.value, "locale": *locale, "etag": etag})
+	}
+	fmt.Fprintln(env.Stdout, etag)
+	return ExitOK
+}
+
+func runInteractionModelPut(ctx context.Context, env *Env, args []string) int {
+	const name = "interaction-model put"
+	var o smapiOpts
+	stage, locale, fs := modelFlags(env, name, "--skill-id ID --locale L [--stage S] [--if-match ETAG] [FILE]",
+		"Replace a locale's interaction model with FILE (or stdin) and start its build\n(PUT …/interactionModel/locales/{locale}). Follow the build with\nskillgate status --resource interactionModel --wait.", &o)
+	ifMatch := fs.String("if-match", "", "ETag the change is based on; SMAPI refuses (412) when the model changed since")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if !needLocale(env, name, locale)() {
+		return ExitUsage
+	}
+	body, code, ok := readInput(env, name, fs.Args(), "interaction model")
+	if !ok {
+		return code
+	}
+	skillID, code, ok := smapiSkillID(env, name, &o)
+	if !ok {
+		return code
+	}
+	c, code, ok := smapiClient(env, name, &o)
+	if !ok {
+		return code
+	}
+	acc, err := c.PutInteractionModel(ctx, skillID, stage.value, *locale, body, *ifMatch)
+	if err != nil {
+		return smapiExit(env, name, err)
+	}
+	return acceptedOut(env, &o, name, skillID, acc, "interaction model "+*locale+" accepted, build started")
+}

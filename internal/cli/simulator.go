@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/skillgate/skillgate/internal/smapitest"
+)
+
+// Credentials the simulator prints for clients. They are not secrets: the
+// simulator accepts any well-formed credentials.
+const (
+	simClientID     = "skillgate-simulator"
+	simClientSecret = "simulator-secret"
+	simRefreshToken = "simulator-refresh-token"
+)
+
+func runSimulator(ctx context.Context, env *Env, args []string) int {
+	fs := newFlagSet(env, "simulator", "[--addr 127.0.0.1:0] [--skill PATH]... [--build-time 2s] [--vendor-id V] [--for D]",
+		"Serve the in-memory SMAPI + Login with Amazon simulator until interrupted.\n"+
+			"It prints the base URL and the environment variables that point skillgate and\n"+
+			"ask-cli at it. Only loopback addresses are allowed unless --allow-remote is given:\n"+
+			"the simulator accepts any credentials, so it must not be reachable from elsewhere.\n"+
+			"Each --skill is a skill.json file or a skill package folder (skill.json and\n"+
+			"interactionModels/custom/<locale>.json) preloaded in the development stage.")
+	addr := fs.String("addr", "127.0.0.1:0", "`address` to listen on (port 0 picks a free port)")
+	var skills stringsFlag
+	fs.Var(&skills, "skill", "preload a skill from a skill.json or package folder (repeatable)")
+	buildTime := fs.Duration("build-time", 2*time.Second, "how long manifest and interaction model builds stay IN_PROGRESS")
+	certTime := fs.Duration("certification-time", 2*time.Second, "how long a submitted skill stays in CERTIFICATION")
+	publishTime := fs.Duration("publication-time", 2*time.Second, "how long a publication stays IN_PROGRESS")
+	vendorID := fs.String("vendor-id", smapitest.DefaultVendorID, "the vendor `id` skills belong to")
+	lifetime := fs.Duration("for", 0, "stop by itself after this long, for scripts that must not leave it running (0: until interrupted)")
+	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback --addr (anyone who can reach it gets a token)")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "skillgate simulator: unexpected argument %q; preload skills with --skill\n", fs.Arg(0))
+		return ExitUsage
+	}
+	if !*allowRemote {
+		if err := checkLoopback(*addr); err != nil {
+			fmt.Fprintf(env.Stderr, "skillgate simulator: %v\n", err)
+			return ExitUsage
+		}
+	}
+
+	srv := smapitest.New(
+		smapitest.WithVendor(*vendorID),
+		smapitest.WithBuildTime(*buildTime),
+		smapitest.WithCertificationTime(*certTime),
+		smapitest.WithPublicationTime(*publishTime),
+	)
+	var loaded []string
+	for _, p := range skills {
+		id, err := preloadSkill(srv, p)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "skillgate simulator: --skill %s: %v\n", p, err)
+			return ExitUsage
+		}
+		loaded = append(loaded, fmt.Sprintf("# skill %s from %s\n", id, p))
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "skillgate simulator: %v; pick another --addr\n", err)
+		return ExitFailed
+	}
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(env.Stdout, "# skillgate simulator: SMAPI and LWA at %s (Ctrl-C stops it)\n", base)
+	for _, l := range loaded {
+		fmt.Fprint(env.Stdout, l)
+	}
+	fmt.Fprintf(env.Stdout, "# for skillgate:\n")
+	for _, kv := range [][2]string{
+		{"ASK_SMAPI_SERVER_BASE_URL", base},
+		{"ASK_LWA_TOKEN_HOST", base},
+		{"ASK_CLIENT_ID", simClientID},
+		{"ASK_CLIENT_SECRET", simClientSecret},
+		{"ASK_REFRESH_TOKEN", simRefreshToken},
+		{"ASK_VENDOR_ID", *vendorID},
+	} {
+		fmt.Fprintf(env.Stdout, "export %s=%s\n", kv[0], shellQuote(kv[1]))
+	}
+	fmt.Fprintf(env.Stdout, "# for ask-cli v2 (it needs AWS credentials in the environment to use ASK_* ones; any value works):\n")
+	for _, kv := range [][2]string{
+		{"AWS_ACCESS_KEY_ID", "simulator"},
+		{"AWS_SECRET_ACCESS_KEY", "simulator"},
+	} {
+		fmt.Fprintf(env.Stdout, "export %s=%s\n", kv[0], shellQuote(kv[1]))
+	}
+
+	if *lifetime > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *lifetime)
+		defer cancel()
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		fmt.Fprintf(env.Stderr, "skillgate simulator: %v\n", err)
+		return ExitFailed
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		fmt.Fprintf(env.Stderr, "skillgate simulator: shutting down: %v\n", err)
+		return ExitFailed
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(env.Stderr, "skillgate simulator: %v\n", err)
+		return ExitFailed
+	}
+	fmt.Fprintf(env.Stderr, "skillgate simulator: stopped\n")
+	return ExitOK
+}
+
+// checkLoopback refuses addresses other hosts could reach.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %w; use host:port such as 127.0.0.1:8080", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("--addr %q is not a loopback address; use 127.0.0.1 or [::1], or pass --allow-remote to expose the simulator (it hands a token to anyone)", addr)
+}
+
+// preloadSkill adds a skill from a skill.json file or a package folder with
+// its custom interaction models.
+func preloadSkill(srv *smapitest.Server, path string) (string, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	manifest := path
+	if fi.IsDir() {
+		manifest = filepath.Join(path, "skill.json")
+	}
+	b, err := os.ReadFile(manifest)
+	if err != nil {
+		return "", err
+	}
+	id, err := srv.AddSkill("", b)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", manifest, err)
+	}
+	if !fi.IsDir() {
+		return id, nil
+	}
+	models, err := filepath.Glob(filepath.Join(path, "interactionModels", "custom", "*.json"))
+	if err != nil {
+		return "", err
+	}
+	for _, m := range models {
+		b, err := os.ReadFile(m)
+		if err != nil {
+			return "", err
+		}
+		locale := strings.TrimSuffix(filepath.Base(m), ".json")
+		if err := srv.SetInteractionModel(id, "development", locale, b); err != nil {
+			return "", fmt.Errorf("%s: %w", m, err)
+		}
+	}
+	return id, nil
+}
+
+// shellQuote quotes v for a POSIX shell when it needs it.
+func shellQuote(v string) string {
+	if v != "" && strings.Trim(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:") == "" {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+}

@@ -1,0 +1,255 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/skillgate/skillgate/internal/project"
+	"github.com/skillgate/skillgate/internal/smapi"
+)
+
+// smapiOpts are the flags every SMAPI command shares.
+type smapiOpts struct {
+	json    bool
+	debug   bool
+	skillID string
+	profile string
+}
+
+// addSMAPIFlags registers --json and --debug, and --skill-id/--profile when
+// the command targets one skill.
+func addSMAPIFlags(fs *flag.FlagSet, o *smapiOpts, skill bool) {
+	fs.BoolVar(&o.json, "json", false, "print machine-readable JSON on stdout")
+	fs.BoolVar(&o.debug, "debug", false, "trace SMAPI requests and responses on stderr (secrets redacted)")
+	if skill {
+		fs.StringVar(&o.skillID, "skill-id", "", "skill id (default: profiles.<profile>.skillId in .ask/ask-states.json)")
+		fs.StringVar(&o.profile, "profile", "", "ask-cli profile for .ask/ask-states.json (default: $ASK_DEFAULT_PROFILE or default)")
+	}
+}
+
+// smapiClient builds the client from the ASK_* environment. A missing
+// credential is a usage error (exit 2) naming the variables.
+func smapiClient(env *Env, name string, o *smapiOpts) (*smapi.Client, int, bool) {
+	cfg := smapi.ConfigFromEnv(env.Getenv)
+	cfg.HTTPClient = env.HTTPClient
+	if o.debug {
+		cfg.Debug = env.Stderr
+	}
+	c, err := smapi.NewClient(cfg)
+	if err != nil {
+		return nil, smapiExit(env, name, err), false
+	}
+	return c, ExitOK, true
+}
+
+// smapiSkillID returns --skill-id, else the ask-cli project's skill id.
+func smapiSkillID(env *Env, name string, o *smapiOpts) (string, int, bool) {
+	if o.skillID != "" {
+		return o.skillID, ExitOK, true
+	}
+	profile, _ := project.Profile(o.profile, env.Getenv)
+	id, err := project.SkillID(".", profile)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "skillgate %s: %v\n", name, err)
+		return "", ExitUsage, false
+	}
+	if id == "" {
+		fmt.Fprintf(env.Stderr, "skillgate %s: no skill id: pass --skill-id (no %s with profiles.%s.skillId here)\n", name, project.StatesFile, profile)
+		return "", ExitUsage, false
+	}
+	return id, ExitOK, true
+}
+
+// smapiExit prints err and returns its exit code: 2 for configuration
+// problems, 1 for everything SMAPI refused or that failed.
+func smapiExit(env *Env, name string, err error) int {
+	fmt.Fprintf(env.Stderr, "skillgate %s: %v\n", name, err)
+	var ce *smapi.ConfigError
+	if errors.As(err, &ce) {
+		return ExitUsage
+	}
+	return ExitFailed
+}
+
+// printJSON writes v (or raw JSON bytes) indented, one document per call.
+func printJSON(w io.Writer, v any) error {
+	var data []byte
+	switch x := v.(type) {
+	case []byte:
+		data = x
+	case json.RawMessage:
+		data = x
+	default:
+		var err error
+		if data, err = json.Marshal(v); err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, data, "", "  "); err != nil {
+		return fmt.Errorf("SMAPI sent a body that is not JSON: %w", err)
+	}
+	buf.WriteByte('\n')
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// readInput reads FILE, "-" or no argument meaning stdin. A missing or
+// unreadable file is a usage error.
+func readInput(env *Env, name string, args []string, what string) ([]byte, int, bool) {
+	if len(args) > 1 {
+		fmt.Fprintf(env.Stderr, "skillgate %s: one %s file at most, got %d arguments\n", name, what, len(args))
+		return nil, ExitUsage, false
+	}
+	var (
+		data []byte
+		err  error
+		src  = "stdin"
+	)
+	if len(args) == 0 || args[0] == "-" {
+		data, err = io.ReadAll(io.LimitReader(env.Stdin, 10<<20))
+	} else {
+		src = args[0]
+		data, err = os.ReadFile(args[0])
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "skillgate %s: reading the %s from %s: %v\n", name, what, src, err)
+		return nil, ExitUsage, false
+	}
+	if !json.Valid(data) {
+		fmt.Fprintf(env.Stderr, "skillgate %s: the %s in %s is not valid JSON; run skillgate validate to see where\n", name, what, src)
+		return nil, ExitUsage, false
+	}
+	return data, ExitOK, true
+}
+
+// skillManifestFile reads PATH's skill.json (PATH a folder or the file);
+// with no PATH, the ask-cli project's package or skill-package.
+func skillManifestFile(env *Env, name string, args []string, profile string) ([]byte, string, int, bool) {
+	path := ""
+	if len(args) > 1 {
+		fmt.Fprintf(env.Stderr, "skillgate %s: one PATH at most, got %d arguments\n", name, len(args))
+		return nil, "", ExitUsage, false
+	}
+	if len(args) == 1 {
+		path = args[0]
+	}
+	r, err := project.ResolvePath(".", path, profile, env.Getenv)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "skillgate %s: %v\n", name, err)
+		return nil, "", ExitUsage, false
+	}
+	file := r.Path
+	if st, err := os.Stat(file); err == nil && st.IsDir() {
+		file = filepath.Join(file, "skill.json")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "skillgate %s: reading the skill manifest: %v\n", name, err)
+		return nil, "", ExitUsage, false
+	}
+	if !json.Valid(data) {
+		fmt.Fprintf(env.Stderr, "skillgate %s: %s is not valid JSON; run skillgate validate %s to see where\n", name, file, filepath.Dir(file))
+		return nil, "", ExitUsage, false
+	}
+	return data, file, ExitOK, true
+}
+
+// smapiSub is one subcommand of a resource command ("skills list").
+type smapiSub struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *Env, args []string) int
+}
+
+// runSMAPISubs dispatches "skillgate NAME SUB ..." to SUB.
+func runSMAPISubs(ctx context.Context, env *Env, name string, args []string, subs []smapiSub) int {
+	help := func(w io.Writer) {
+		fmt.Fprintf(w, "Usage: skillgate %s <subcommand> [flags]\n\nSubcommands:\n", name)
+		for _, s := range subs {
+			fmt.Fprintf(w, "  %-10s %s\n", s.name, s.summary)
+		}
+		fmt.Fprintf(w, "\nRun 'skillgate %s <subcommand> -h' for its flags.\n", name)
+	}
+	if len(args) == 0 {
+		help(env.Stderr)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		help(env.Stdout)
+		return ExitOK
+	}
+	for _, s := range subs {
+		if s.name == args[0] {
+			return s.run(ctx, env, args[1:])
+		}
+	}
+	fmt.Fprintf(env.Stderr, "skillgate %s: unknown subcommand %q\n\n", name, args[0])
+	help(env.Stderr)
+	return ExitUsage
+}
+
+// stageFlag is --stage, development or live.
+func stageFlag(fs *flag.FlagSet) *enumFlag {
+	e := newEnum(smapi.StageDevelopment, smapi.StageDevelopment, smapi.StageLive)
+	fs.Var(e, "stage", "stage: "+strings.Join(e.allowed, " or "))
+	return e
+}
+
+// noArgs refuses positional arguments for commands that take none.
+func noArgs(env *Env, name string, fs *flag.FlagSet) (int, bool) {
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "skillgate %s: unexpected argument %q\n", name, fs.Arg(0))
+		return ExitUsage, false
+	}
+	return ExitOK, true
+}
+
+// smapiSetup parses args (no positionals), runs check (nil: none) on the
+// parsed flags, resolves the skill id and builds the client.
+func smapiSetup(env *Env, name string, fs *flag.FlagSet, o *smapiOpts, args []string, check func() bool) (*smapi.Client, string, int, bool) {
+	if code, ok := parse(fs, args); !ok {
+		return nil, "", code, false
+	}
+	if code, ok := noArgs(env, name, fs); !ok {
+		return nil, "", code, false
+	}
+	if check != nil && !check() {
+		return nil, "", ExitUsage, false
+	}
+	skillID, code, ok := smapiSkillID(env, name, o)
+	if !ok {
+		return nil, "", code, false
+	}
+	c, code, ok := smapiClient(env, name, o)
+	if !ok {
+		return nil, "", code, false
+	}
+	return c, skillID, ExitOK, true
+}
+
+// acceptedOut reports an accepted asynchronous request.
+func acceptedOut(env *Env, o *smapiOpts, name, skillID string, acc *smapi.Accepted, done string) int {
+	if o.json {
+		return jsonDone(env, name, struct {
+			SkillID  string `json:"skillId"`
+			Result   string `json:"result"`
+			Location string `json:"location,omitempty"`
+			ETag     string `json:"etag,omitempty"`
+		}{skillID, done, acc.Location, acc.ETag})
+	}
+	fmt.Fprintf(env.Stdout, "%s: %s\n", skillID, done)
+	if acc.Location != "" {
+		fmt.Fprintf(env.Stdout, "track it at %s\n", acc.Location)
+	}
+	return ExitOK
+}

@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/skillgate/skillgate/internal/report"
+	"github.com/skillgate/skillgate/internal/validate"
+)
+
+const validateDescription = `Validate a skill package offline: skill.json (JSON syntax, the SMAPI schema
+and cross-field rules) and the interaction models under
+interactionModels/custom/. PATH is the package folder or its skill.json
+(default: skill-package). Findings go to stdout in the chosen format:
+
+  text    for a terminal: file:line:col, the source line and a caret
+  github  workflow-command annotations for GitHub Actions, then a count line
+  json    {"errors":N,"warnings":M,"findings":[...]} for scripts
+  sarif   SARIF 2.1.0 for github/codeql-action/upload-sarif
+
+Exit codes: 0 no finding at or above --fail-on, 1 there is one,
+2 usage error or a package that cannot be read.`
+
+func runValidate(_ context.Context, env *Env, args []string) int {
+	fs := newFlagSet(env, "validate", "[PATH] [--format "+strings.Join(report.Formats(), "|")+"] [--fail-on error|warning]", validateDescription)
+	format := newEnum(report.FormatText, report.Formats()...)
+	fs.Var(format, "format", "output format: "+strings.Join(report.Formats(), ", "))
+	failOn := newEnum(validate.Error.String(), validate.Error.String(), validate.Warning.String())
+	fs.Var(failOn, "fail-on", "lowest severity that fails validation (exit 1): error or warning")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 1 {
+		fmt.Fprintf(env.Stderr, "skillgate validate: one PATH at most, got %d: %s\n", fs.NArg(), strings.Join(fs.Args(), " "))
+		return ExitUsage
+	}
+	threshold, err := validate.ParseSeverity(failOn.value)
+	if err != nil { // unreachable while the enum and ParseSeverity agree
+		fmt.Fprintf(env.Stderr, "skillgate validate: --fail-on: %v\n", err)
+		return ExitUsage
+	}
+	path := fs.Arg(0)
+	if path == "" {
+		path = defaultPackagePath(env)
+	}
+
+	res, err := validate.ValidatePath(path)
+	if err != nil {
+		msg := err.Error()
+		if !strings.Contains(msg, path) {
+			msg = path + ": " + msg
+		}
+		fmt.Fprintf(env.Stderr, "skillgate validate: %s\n", msg)
+		return ExitUsage
+	}
+
+	opts := report.Options{ToolVersion: version()}
+	if res.Package != nil {
+		opts.Source = res.Package.Source
+	}
+	w, err := report.New(format.value, env.Stdout, opts)
+	if err != nil { // unreachable: the enum only admits report.Formats()
+		fmt.Fprintf(env.Stderr, "skillgate validate: %v\n", err)
+		return ExitUsage
+	}
+	for _, f := range res.Findings {
+		w.Write(f)
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Fprintf(env.Stderr, "skillgate validate: %v\n", err)
+		return ExitUsage
+	}
+	if res.Failed(threshold) {
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+// defaultPackagePath is the package validated when no PATH is given. The
+// ask-resources.json lookup of DESIGN.md belongs here once the CLI resolves
+// project files for every command.
+func defaultPackagePath(*Env) string {
+	return "skill-package"
+}

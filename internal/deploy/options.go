@@ -1,0 +1,212 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/skillgate/skillgate/internal/prcomment"
+)
+
+// Submission modes: what Run does after a successful build.
+const (
+	SubmitNone          = "none"
+	SubmitCertification = "certification"
+	SubmitPublication   = "publication"
+)
+
+// Drift modes: what Run does when the live manifest changed since the plan.
+const (
+	DriftFail   = "fail"
+	DriftWarn   = "warn"
+	DriftIgnore = "ignore"
+)
+
+// Deploy statuses, the values of the Action's `status` output.
+const (
+	StatusSucceeded = "SUCCEEDED"
+	StatusFailed    = "FAILED"
+	StatusNoChanges = "NO_CHANGES"
+	StatusSkipped   = "SKIPPED"
+)
+
+// DefaultTimeout bounds the build wait when Options.Timeout is zero.
+const DefaultTimeout = 15 * time.Minute
+
+// maxScheduleAhead is how far ahead SMAPI accepts a publishesAt: "up to six
+// months from the current date" (seeds/smapi-publishing.txt).
+const maxScheduleMonths = 6
+
+// writableStage is the only stage SMAPI lets a manifest be written to.
+const writableStage = "development"
+
+// PlanFinder finds the plan marker a pull request's sticky comment carries.
+// *prcomment.Client implements it; it is an interface so Run needs nothing
+// else from GitHub.
+type PlanFinder interface {
+	FindPlan(ctx context.Context, owner, repo, sha, skill, stage string) (*prcomment.Plan, error)
+}
+
+// PlanSource says where to look for the plan: the merged pull request of SHA
+// in Owner/Repo.
+type PlanSource struct {
+	Finder PlanFinder
+	Owner  string
+	Repo   string
+	SHA    string
+}
+
+// Schedule is how often the build status is polled. The zero value means
+// DefaultSchedule; tests shrink it to milliseconds.
+type Schedule struct {
+	First     time.Duration // first wait after the PUT
+	Factor    float64       // each wait is the previous one times Factor
+	Max       time.Duration // waits never grow beyond Max
+	Heartbeat time.Duration // a progress line at least this often, even without a change
+}
+
+// DefaultSchedule is DESIGN.md's "Waiting on the build": 1 s growing by half
+// each time to at most 10 s, a progress line at least every 30 s.
+func DefaultSchedule() Schedule {
+	return Schedule{First: time.Second, Factor: 1.5, Max: 10 * time.Second, Heartbeat: 30 * time.Second}
+}
+
+// next returns the wait that follows d.
+func (s Schedule) next(d time.Duration) time.Duration {
+	n := time.Duration(float64(d) * s.Factor)
+	if n > s.Max {
+		n = s.Max
+	}
+	if n < d { // a Factor below 1 would shrink the waits into a busy loop
+		n = d
+	}
+	return n
+}
+
+func (s Schedule) orDefault() Schedule {
+	if s == (Schedule{}) {
+		return DefaultSchedule()
+	}
+	if s.Factor < 1 {
+		s.Factor = 1
+	}
+	if s.Max < s.First {
+		s.Max = s.First
+	}
+	if s.Heartbeat <= 0 {
+		s.Heartbeat = DefaultSchedule().Heartbeat
+	}
+	return s
+}
+
+// Options is one deploy.
+type Options struct {
+	SkillID  string
+	Stage    string // the stage to write; "" means development, the only writable one
+	Manifest []byte // the repository's skill.json, as read from disk
+
+	Submit      string    // SubmitNone (""), SubmitCertification or SubmitPublication
+	PublishesAt time.Time // for SubmitPublication: zero means now
+	Timeout     time.Duration
+
+	Drift        string // DriftFail (""), DriftWarn or DriftIgnore
+	ExpectETag   string // from a terminal: the live ETag the user last saw
+	ExpectSHA256 string // from a terminal: the sha256 of the canonical live manifest the user last saw
+	Plan         *PlanSource
+
+	Progress Progress // nil means no progress output
+
+	// Now and Schedule let tests run the flow in milliseconds.
+	Now      func() time.Time
+	Schedule Schedule
+}
+
+// normalize fills defaults and checks every option, before anything is
+// read or written, so configuration mistakes exit 2 without side effects.
+func (o Options) normalize() (Options, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Progress == nil {
+		o.Progress = discard{}
+	}
+	o.Schedule = o.Schedule.orDefault()
+	if o.SkillID == "" {
+		return o, &ConfigError{Field: "skill-id", Message: "is required: pass the id of the skill to deploy (amzn1.ask.skill....)"}
+	}
+	if o.Stage == "" {
+		o.Stage = writableStage
+	}
+	if o.Stage != writableStage {
+		return o, &ConfigError{Field: "stage", Message: fmt.Sprintf("%q is not writable: SMAPI only accepts manifest updates to %q", o.Stage, writableStage)}
+	}
+	// A byte order mark is legal in a file an editor saved, never in JSON
+	// sent to SMAPI; diff strips it too.
+	o.Manifest = bytes.TrimPrefix(o.Manifest, []byte("\xef\xbb\xbf"))
+	if len(o.Manifest) == 0 {
+		return o, &ConfigError{Field: "manifest", Message: "is empty: point the deploy at a skill package holding skill.json"}
+	}
+	if !json.Valid(o.Manifest) {
+		return o, &ConfigError{Field: "manifest", Message: "is not valid JSON: run 'skillgate validate' to find the mistake"}
+	}
+	switch o.Submit {
+	case "":
+		o.Submit = SubmitNone
+	case SubmitNone, SubmitCertification, SubmitPublication:
+	default:
+		return o, &ConfigError{Field: "submit", Message: fmt.Sprintf("%q is not a submission mode: use none, certification or publication", o.Submit)}
+	}
+	switch o.Drift {
+	case "":
+		o.Drift = DriftFail
+	case DriftFail, DriftWarn, DriftIgnore:
+	default:
+		return o, &ConfigError{Field: "drift", Message: fmt.Sprintf("%q is not a drift mode: use fail, warn or ignore", o.Drift)}
+	}
+	if o.Timeout < 0 {
+		return o, &ConfigError{Field: "timeout", Message: fmt.Sprintf("%s is negative: give how long to wait for the build, e.g. 15m", o.Timeout)}
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if err := CheckPublishesAt(o.Submit, o.PublishesAt, o.Now()); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// CheckPublishesAt reports whether t is an acceptable publication time for
+// the submission mode: only with SubmitPublication, in the future, and at
+// most six months ahead of now. A zero t always passes (publish now).
+func CheckPublishesAt(submit string, t, now time.Time) error {
+	if t.IsZero() {
+		return nil
+	}
+	if submit != SubmitPublication {
+		return &ConfigError{Field: "publishes-at", Message: "only applies to a publication: add --submit publication (Action input submit: publication) or drop it"}
+	}
+	if !t.After(now) {
+		return &ConfigError{Field: "publishes-at", Message: fmt.Sprintf("%s is not in the future (now is %s): give a later time, or leave it empty to publish now",
+			t.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))}
+	}
+	if limit := now.AddDate(0, maxScheduleMonths, 0); t.After(limit) {
+		return &ConfigError{Field: "publishes-at", Message: fmt.Sprintf("%s is more than six months ahead (the latest SMAPI accepts is %s): pick an earlier date",
+			t.UTC().Format(time.RFC3339), limit.UTC().Format(time.RFC3339))}
+	}
+	return nil
+}
+
+// ParsePublishesAt reads an RFC 3339 time as given to --publishes-at; an
+// empty string is the zero time (publish now).
+func ParsePublishesAt(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, &ConfigError{Field: "publishes-at", Message: fmt.Sprintf("%q is not an RFC 3339 time: write it like 2026-01-31T09:00:00Z", s)}
+	}
+	return t, nil
+}

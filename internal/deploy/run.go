@@ -1,0 +1,393 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/prcomment"
+	"github.com/skillgate/skillgate/internal/smapi"
+)
+
+// Client is the part of *smapi.Client a deploy uses.
+type Client interface {
+	GetManifest(ctx context.Context, skillID, stage string) (*smapi.Manifest, error)
+	UpdateManifest(ctx context.Context, skillID, stage string, body []byte, ifMatch string) (*smapi.Accepted, error)
+	GetStatus(ctx context.Context, skillID string, resources ...string) (*smapi.SkillStatus, error)
+	SubmitCertification(ctx context.Context, skillID string, opts smapi.CertificationOptions) (*smapi.Accepted, error)
+	SubmitPublication(ctx context.Context, skillID string, publishesAt time.Time) (*smapi.Accepted, error)
+	GetLatestPublication(ctx context.Context, skillID string) (*smapi.Publication, error)
+}
+
+var _ Client = (*smapi.Client)(nil)
+
+// max409 bounds how often Run waits out someone else's build and tries the
+// PUT again: a skill that is rebuilt continuously is a problem to report,
+// not to loop on.
+const max409 = 3
+
+// Outcome is what a deploy did. It is returned even with an error, filled
+// as far as the deploy got, so the summary can show where it stopped.
+type Outcome struct {
+	SkillID       string
+	Stage         string
+	SHA           string // the commit deployed, when known (Options.Plan.SHA)
+	Status        string // StatusSucceeded, StatusFailed, StatusNoChanges or StatusSkipped
+	ETagBefore    string // the live ETag the deploy read
+	ETagAfter     string // the live ETag once the build succeeded (ETagBefore when nothing changed)
+	SHA256Before  string // sha256 of the canonical live manifest the deploy read
+	Changes       *diff.Result
+	Steps         []StepTiming
+	Submit        string
+	Certification string       // "SUBMITTED" once POST /submit was accepted, "FAILED" when it was not
+	Publication   *Publication // read back after a publication submission
+	Plan          *prcomment.Plan
+	PlanNote      string // how the drift guard decided, in one sentence
+	DriftWarning  string // set when drift: warn deployed over a drift
+	Refused       string // "drift" or "precondition" when nothing was written on purpose
+	Errors        []string
+	Elapsed       time.Duration
+}
+
+// StepTiming is one step of the deploy, for the summary.
+type StepTiming struct {
+	Name     string
+	Status   string
+	Duration time.Duration
+}
+
+// Publication is the publication status read back after a submission.
+type Publication struct {
+	Status      string    `json:"status"`
+	PublishesAt time.Time `json:"publishesAt,omitzero"`
+}
+
+// Changed reports whether the deploy found anything to write.
+func (o *Outcome) Changed() bool { return o != nil && o.Changes != nil && o.Changes.Changed() }
+
+// Run deploys opts.Manifest to the skill's development stage: read the live
+// manifest and its ETag, diff, check the plan for drift, PUT with If-Match,
+// wait for the build, then submit if asked. See DESIGN.md, "Promises".
+//
+// The error is nil for SUCCEEDED and NO_CHANGES; otherwise it is a
+// *ConfigError (nothing was read or written), a *RefusedError (nothing was
+// written), a *BuildError, a *SubmitError, or an API error. ExitCode maps it.
+func Run(ctx context.Context, client Client, opts Options) (*Outcome, error) {
+	opts, err := opts.normalize()
+	out := &Outcome{SkillID: opts.SkillID, Stage: opts.Stage, Submit: opts.Submit, Status: StatusFailed}
+	if opts.Plan != nil {
+		out.SHA = opts.Plan.SHA
+	}
+	if err != nil {
+		out.Errors = append(out.Errors, err.Error())
+		return out, err
+	}
+	r := &runner{client: client, opts: opts, out: out, start: opts.Now()}
+	err = r.run(ctx)
+	out.Elapsed = opts.Now().Sub(r.start)
+	if err != nil {
+		out.Errors = appendUnique(out.Errors, err.Error())
+	}
+	return out, err
+}
+
+type runner struct {
+	client Client
+	opts   Options
+	out    *Outcome
+	start  time.Time
+}
+
+// step times fn and records it in the outcome.
+func (r *runner) step(name string, fn func() (string, error)) error {
+	t := r.opts.Now()
+	status, err := fn()
+	if err != nil && status == "" {
+		status = "FAILED"
+	}
+	r.out.Steps = append(r.out.Steps, StepTiming{Name: name, Status: status, Duration: r.opts.Now().Sub(t)})
+	return err
+}
+
+func (r *runner) run(ctx context.Context) error {
+	p := r.opts.Progress
+	var plan *prcomment.Plan
+	if src := r.opts.Plan; src != nil && src.Finder != nil {
+		err := r.step("find the plan", func() (string, error) {
+			var err error
+			plan, err = src.Finder.FindPlan(ctx, src.Owner, src.Repo, src.SHA, r.opts.SkillID, r.opts.Stage)
+			if err != nil {
+				return "", err
+			}
+			if plan == nil {
+				return "NONE", nil
+			}
+			return "FOUND", nil
+		})
+		if err != nil {
+			if r.opts.Drift != DriftIgnore {
+				return fmt.Errorf("could not read the plan comment of commit %s in %s/%s, so the drift guard cannot check the live skill: %w (retry, or set drift to ignore to deploy without the check)", src.SHA, src.Owner, src.Repo, err)
+			}
+			p.Warning(fmt.Sprintf("could not read the plan comment (%v); drift: ignore, so deploying anyway", err))
+		}
+		r.out.Plan = plan
+		if plan != nil {
+			p.Line(fmt.Sprintf("Plan found on %s: ETag %s, sha256 %s", planWhere(plan), plan.Marker.ETag, short(plan.Marker.SHA256)))
+		}
+	}
+
+	live, err := r.read(ctx)
+	if err != nil {
+		return err
+	}
+	r.out.ETagBefore = live.etag
+	r.out.SHA256Before = live.sha
+	p.Line(fmt.Sprintf("Live %s manifest of %s: ETag %s", r.opts.Stage, r.opts.SkillID, live.etag))
+
+	changes, err := diff.Compare(r.opts.Manifest, live.body, diff.Options{})
+	if err != nil {
+		return fmt.Errorf("compare the repository's manifest with the live one: %w", err)
+	}
+	r.out.Changes = changes
+	if !changes.Changed() {
+		r.out.Status = StatusNoChanges
+		r.out.ETagAfter = live.etag
+		p.Line("No changes: the live manifest already matches the repository, nothing to deploy.")
+		return nil
+	}
+	p.Line(plural(changes.Count(), "change") + " to deploy.")
+
+	if err := r.guard(plan, live); err != nil {
+		return err
+	}
+
+	for attempt := 0; ; attempt++ {
+		body, err := diff.ForDeploy(r.opts.Manifest, live.body)
+		if err != nil {
+			return fmt.Errorf("prepare the manifest to send: %w", err)
+		}
+		var acc *smapi.Accepted
+		err = r.step("update the manifest", func() (string, error) {
+			var err error
+			acc, err = r.client.UpdateManifest(ctx, r.opts.SkillID, r.opts.Stage, body, live.etag)
+			if err != nil {
+				return "", err
+			}
+			return "ACCEPTED", nil
+		})
+		var apiErr *smapi.Error
+		switch {
+		case err == nil:
+			if acc != nil && acc.AlreadyApplied {
+				p.Line("The update was already applied by an attempt whose answer was lost.")
+			} else {
+				p.Line(fmt.Sprintf("Update accepted (If-Match %s).", live.etag))
+			}
+			return r.afterPut(ctx, acc)
+		case errors.As(err, &apiErr) && apiErr.Status == http.StatusPreconditionFailed:
+			return r.refuse(&RefusedError{
+				Reason:      "precondition",
+				PlannedETag: live.etag,
+				Message: fmt.Sprintf("SMAPI answered 412: the skill changed between the read (ETag %s) and the write, so nothing was written. "+
+					"skillgate never re-reads and retries on its own, since that would overwrite the other change: review it, then run the deploy again", live.etag),
+				Err: err,
+			})
+		case errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict && attempt < max409:
+			p.Line("SMAPI answered 409: another update of the skill is in progress; waiting for it to finish.")
+			if _, err := r.wait(ctx, "wait for the other build", false); err != nil {
+				var be *BuildError
+				if !errors.As(err, &be) || be.TimedOut {
+					return fmt.Errorf("waiting for the update already in progress: %w", err)
+				}
+				// That other build failed: the live manifest is unchanged by
+				// it, which the re-read below confirms.
+				p.Line("The other update failed; checking the live manifest again.")
+			}
+			again, err := r.read(ctx)
+			if err != nil {
+				return err
+			}
+			if again.sha != live.sha {
+				if err := r.drifted(live.etag, live.sha, again, "while the update in progress finished"); err != nil {
+					return err
+				}
+				// drift: warn or ignore goes on against the new live manifest.
+				changes, err := diff.Compare(r.opts.Manifest, again.body, diff.Options{})
+				if err != nil {
+					return fmt.Errorf("compare the repository's manifest with the live one: %w", err)
+				}
+				r.out.Changes = changes
+				if !changes.Changed() {
+					r.out.Status = StatusNoChanges
+					r.out.ETagAfter = again.etag
+					p.Line("No changes left: the update in progress made the live manifest match the repository.")
+					return nil
+				}
+			} else {
+				p.Line(fmt.Sprintf("The live manifest is still the planned one (ETag now %s); updating.", again.etag))
+			}
+			live = again
+		default:
+			return fmt.Errorf("update the %s manifest of %s: %w", r.opts.Stage, r.opts.SkillID, err)
+		}
+	}
+}
+
+// liveManifest is one read of the live manifest.
+type liveManifest struct {
+	body []byte
+	etag string
+	sha  string
+}
+
+func (r *runner) read(ctx context.Context) (liveManifest, error) {
+	var lm liveManifest
+	err := r.step("read the live manifest", func() (string, error) {
+		m, err := r.client.GetManifest(ctx, r.opts.SkillID, r.opts.Stage)
+		if err != nil {
+			return "", fmt.Errorf("read the %s manifest of %s: %w", r.opts.Stage, r.opts.SkillID, err)
+		}
+		sum, err := diff.SHA256(m.Body)
+		if err != nil {
+			return "", fmt.Errorf("the live manifest of %s is not valid JSON: %w", r.opts.SkillID, err)
+		}
+		lm = liveManifest{body: m.Body, etag: m.ETag, sha: sum}
+		return "OK", nil
+	})
+	return lm, err
+}
+
+// guard is the drift guard: it compares the live manifest just read with the
+// one the plan showed (or --expect-etag / --expect-sha256).
+//
+// The sha256 of the canonical manifest wins over the ETag when both are
+// known: an ETag can change without the content changing (a PUT of the same
+// manifest), and what a reviewer approved is the content. With only an ETag
+// to go by (--expect-etag alone), the ETag decides.
+func (r *runner) guard(plan *prcomment.Plan, live liveManifest) error {
+	p := r.opts.Progress
+	wantETag, wantSHA, from := r.opts.ExpectETag, r.opts.ExpectSHA256, "the expected version"
+	if plan != nil {
+		from = "the plan on " + planWhere(plan)
+		if wantETag == "" {
+			wantETag = plan.Marker.ETag
+		}
+		if wantSHA == "" {
+			wantSHA = plan.Marker.SHA256
+		}
+	}
+	if wantETag == "" && wantSHA == "" {
+		if r.opts.Plan != nil && r.opts.Plan.Finder != nil {
+			r.out.PlanNote = "No plan comment was found for this commit, so there was nothing to check the live skill against; deploying."
+		} else {
+			r.out.PlanNote = "No plan to check the live skill against (no pull request, --expect-etag or --expect-sha256); deploying."
+		}
+		p.Line(r.out.PlanNote)
+		return nil
+	}
+	same := false
+	switch {
+	case wantSHA != "":
+		same = wantSHA == live.sha
+		if same && wantETag != "" && wantETag != live.etag {
+			r.out.PlanNote = fmt.Sprintf("The live ETag changed since %s (%s, now %s) but the manifest is the same; deploying.", from, wantETag, live.etag)
+			p.Line(r.out.PlanNote)
+			return nil
+		}
+	default:
+		same = wantETag == live.etag
+	}
+	if same {
+		r.out.PlanNote = fmt.Sprintf("The live manifest is the one %s showed (ETag %s); deploying.", from, live.etag)
+		p.Line(r.out.PlanNote)
+		return nil
+	}
+	return r.drifted(wantETag, wantSHA, live, "since "+from)
+}
+
+// drifted applies the drift mode to a live manifest that is no longer the
+// expected one.
+func (r *runner) drifted(wantETag, wantSHA string, live liveManifest, since string) error {
+	what := fmt.Sprintf("the live manifest of %s changed %s: expected ETag %s (sha256 %s), found ETag %s (sha256 %s)",
+		r.opts.SkillID, since, orUnknown(wantETag), short(orUnknown(wantSHA)), live.etag, short(live.sha))
+	switch r.opts.Drift {
+	case DriftIgnore:
+		r.out.PlanNote = "Drift ignored (drift: ignore): " + what + "."
+		r.opts.Progress.Line(r.out.PlanNote)
+		return nil
+	case DriftWarn:
+		r.out.DriftWarning = what + "; deploying anyway (drift: warn), which overwrites that change"
+		r.out.PlanNote = r.out.DriftWarning + "."
+		r.opts.Progress.Warning(r.out.DriftWarning)
+		return nil
+	}
+	return r.refuse(&RefusedError{
+		Reason:      "drift",
+		PlannedETag: wantETag,
+		LiveETag:    live.etag,
+		Message: what + ". Someone edited the skill outside the repository; nothing was written. " +
+			"Bring that change into the repository (or revert it in the console) and merge again, or set drift to warn or ignore to overwrite it",
+	})
+}
+
+func (r *runner) refuse(e *RefusedError) error {
+	r.out.Status = StatusFailed
+	r.out.Refused = e.Reason
+	r.opts.Progress.Error(e.Error())
+	return e
+}
+
+// afterPut waits for the build, records the new ETag, then submits.
+func (r *runner) afterPut(ctx context.Context, acc *smapi.Accepted) error {
+	if _, err := r.wait(ctx, "build", true); err != nil {
+		r.out.Status = StatusFailed
+		return err
+	}
+	// The ETag comes from one more read rather than from the status
+	// answer: SMAPI spells the status's eTag without the quotes of the
+	// header, and the header form is what If-Match and the plan marker use.
+	if m, err := r.client.GetManifest(ctx, r.opts.SkillID, r.opts.Stage); err == nil {
+		r.out.ETagAfter = m.ETag
+	} else if acc != nil && acc.ETag != "" {
+		r.out.ETagAfter = acc.ETag
+	} else {
+		// A missing ETag is a gap in the summary, not a failed deploy.
+		r.opts.Progress.Line(fmt.Sprintf("Could not read the new ETag: %v", err))
+	}
+	r.out.Status = StatusSucceeded
+	r.opts.Progress.Line(fmt.Sprintf("Deployed: ETag %s → %s.", r.out.ETagBefore, r.out.ETagAfter))
+	return r.submit(ctx)
+}
+
+func planWhere(p *prcomment.Plan) string {
+	if p.PR != 0 {
+		return fmt.Sprintf("pull request #%d", p.PR)
+	}
+	return "the pull request"
+}
+
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "(not recorded)"
+	}
+	return s
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}

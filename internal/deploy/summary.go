@@ -1,0 +1,265 @@
+package deploy
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/template"
+	"time"
+	"unicode/utf8"
+
+	"github.com/skillgate/skillgate/internal/diff"
+)
+
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+// maxCell caps a value shown in a summary table cell, in characters; the
+// full diff is in the PR comment and the diff-file output.
+const maxCell = 80
+
+// maxCommentLine caps the line added to the plan comment; the step summary
+// has the details.
+const maxCommentLine = 500
+
+var funcs = template.FuncMap{
+	"icon":     icon,
+	"headline": headline,
+	"code":     code,
+	"text":     text,
+	"value":    value,
+	"duration": duration,
+}
+
+// Templates parse once; a parse error is a bug caught by every test.
+var (
+	markdownTmpl = template.Must(template.New("md").Funcs(funcs).ParseFS(templateFS, "templates/summary.md.tmpl"))
+	textTmpl     = template.Must(template.New("txt").Funcs(funcs).ParseFS(templateFS, "templates/summary.txt.tmpl"))
+)
+
+// WriteMarkdown writes the deployment summary as GitHub-flavoured Markdown,
+// for $GITHUB_STEP_SUMMARY: skill, stage, the change table, ETag before and
+// after, the steps with their times, the submission result and the pull
+// request the deploy came from.
+func (o *Outcome) WriteMarkdown(w io.Writer) error {
+	return markdownTmpl.ExecuteTemplate(w, "summary", o)
+}
+
+// WriteText writes the summary for a terminal.
+func (o *Outcome) WriteText(w io.Writer) error {
+	return textTmpl.ExecuteTemplate(w, "summary", o)
+}
+
+// Markdown returns WriteMarkdown's output as a string.
+func (o *Outcome) Markdown() (string, error) {
+	var b bytes.Buffer
+	err := o.WriteMarkdown(&b)
+	return b.String(), err
+}
+
+// CommentLine is the one line the merged pull request's sticky comment
+// gains after the deploy: the result, the commit and the ETags.
+func (o *Outcome) CommentLine(sha string) string {
+	commit := "`" + shortSHA(sha) + "`"
+	if sha == "" {
+		commit = "this merge"
+	}
+	var b strings.Builder
+	switch {
+	case o.Status == StatusSucceeded:
+		fmt.Fprintf(&b, "%s **Deployed** %s to `%s`: %s, ETag %s → %s", icon(o.Status, ""), commit, o.Stage, plural(o.changeCount(), "change"), code(o.ETagBefore), code(o.ETagAfter))
+		if o.DriftWarning != "" {
+			b.WriteString(", over a drift from the plan (drift: warn)")
+		}
+		switch {
+		case o.Publication != nil:
+			fmt.Fprintf(&b, "; publication %s", o.Publication.Status)
+		case o.Certification != "":
+			fmt.Fprintf(&b, "; certification %s", o.Certification)
+		}
+		if len(o.Errors) > 0 {
+			fmt.Fprintf(&b, " (%s)", o.Errors[len(o.Errors)-1])
+		}
+	case o.Status == StatusNoChanges:
+		fmt.Fprintf(&b, "%s **No changes** to deploy for %s: the live `%s` manifest already matches (ETag %s)", icon(o.Status, ""), commit, o.Stage, code(o.ETagBefore))
+	case o.Refused != "":
+		fmt.Fprintf(&b, "%s **Deploy refused** for %s: %s", icon(o.Status, o.Refused), commit, strings.TrimPrefix(firstOr(o.Errors, "see the workflow run"), "deploy refused: "))
+	default:
+		fmt.Fprintf(&b, "%s **Deploy %s** for %s: %s", icon(o.Status, ""), o.Status, commit, firstOr(o.Errors, "see the workflow run"))
+	}
+	line := strings.Join(strings.Fields(b.String()), " ")
+	return truncate(line, maxCommentLine)
+}
+
+// MarshalJSON writes the outcome for --json and the Action's machine
+// readers: the change list without the canonical documents, durations in
+// milliseconds.
+func (o *Outcome) MarshalJSON() ([]byte, error) {
+	type step struct {
+		Name   string `json:"name"`
+		Status string `json:"status"`
+		MS     int64  `json:"ms"`
+	}
+	type plan struct {
+		PR         int    `json:"pr,omitempty"`
+		PRURL      string `json:"prUrl,omitempty"`
+		CommentURL string `json:"commentUrl,omitempty"`
+		ETag       string `json:"etag,omitempty"`
+		SHA256     string `json:"sha256,omitempty"`
+	}
+	v := struct {
+		SkillID       string        `json:"skillId"`
+		Stage         string        `json:"stage"`
+		Status        string        `json:"status"`
+		Changed       bool          `json:"changed"`
+		ETagBefore    string        `json:"etagBefore,omitempty"`
+		ETagAfter     string        `json:"etagAfter,omitempty"`
+		SHA256Before  string        `json:"sha256Before,omitempty"`
+		Changes       []diff.Change `json:"changes"`
+		Steps         []step        `json:"steps"`
+		Submit        string        `json:"submit"`
+		Certification string        `json:"certification,omitempty"`
+		Publication   *Publication  `json:"publication,omitempty"`
+		Plan          *plan         `json:"plan,omitempty"`
+		PlanNote      string        `json:"planNote,omitempty"`
+		DriftWarning  string        `json:"driftWarning,omitempty"`
+		Refused       string        `json:"refused,omitempty"`
+		Errors        []string      `json:"errors"`
+		ElapsedMS     int64         `json:"elapsedMs"`
+	}{
+		SkillID: o.SkillID, Stage: o.Stage, Status: o.Status, Changed: o.Changed(),
+		ETagBefore: o.ETagBefore, ETagAfter: o.ETagAfter, SHA256Before: o.SHA256Before,
+		Changes: []diff.Change{}, Steps: []step{}, Submit: o.Submit,
+		Certification: o.Certification, Publication: o.Publication,
+		PlanNote: o.PlanNote, DriftWarning: o.DriftWarning, Refused: o.Refused,
+		Errors: append([]string{}, o.Errors...), ElapsedMS: o.Elapsed.Milliseconds(),
+	}
+	if o.Changes != nil {
+		v.Changes = append(v.Changes, o.Changes.Changes...)
+	}
+	for _, s := range o.Steps {
+		v.Steps = append(v.Steps, step{s.Name, s.Status, s.Duration.Milliseconds()})
+	}
+	if p := o.Plan; p != nil {
+		v.Plan = &plan{PR: p.PR, PRURL: p.PRURL, CommentURL: p.CommentURL, ETag: p.Marker.ETag, SHA256: p.Marker.SHA256}
+	}
+	return json.Marshal(v)
+}
+
+func (o *Outcome) changeCount() int {
+	if o.Changes == nil {
+		return 0
+	}
+	return o.Changes.Count()
+}
+
+func icon(status, refused string) string {
+	switch {
+	case refused != "":
+		return "⛔"
+	case status == StatusSucceeded:
+		return "✅"
+	case status == StatusNoChanges, status == StatusSkipped:
+		return "➖"
+	}
+	return "❌"
+}
+
+func headline(o *Outcome) string {
+	switch {
+	case o.Status == StatusSucceeded:
+		return "deployed " + plural(o.changeCount(), "change")
+	case o.Status == StatusNoChanges:
+		return "no changes"
+	case o.Status == StatusSkipped:
+		return "skipped"
+	case o.Refused == "drift":
+		return "refused, the live skill drifted from the plan"
+	case o.Refused != "":
+		return "refused, the live skill changed during the deploy"
+	}
+	return "failed"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// code renders s as inline code, or a dash when empty. A backtick inside
+// (ETags are quoted strings, rarely more) would end the span, so it becomes
+// a double-backtick span.
+func code(s string) string {
+	if s == "" {
+		return "–"
+	}
+	if strings.Contains(s, "`") {
+		return "`` " + s + " ``"
+	}
+	return "`" + s + "`"
+}
+
+// text makes s safe as Markdown text on one line, inside a table cell or
+// not: whitespace folded, HTML and pipes escaped.
+func text(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`).Replace(s)
+	return s
+}
+
+// value renders a JSON value of a change as inline code in a table cell,
+// cut to maxCell characters. Inside a code span HTML entities are not
+// decoded, so only the pipe (which GitHub's tables split on even there) is
+// escaped.
+func value(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	return code(strings.ReplaceAll(truncate(strings.Join(strings.Fields(string(raw)), " "), maxCell), "|", `\|`))
+}
+
+// truncate cuts s to at most n characters, on a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i, count := 0, 0
+	for i = range s {
+		if count == n-1 {
+			break
+		}
+		count++
+	}
+	return s[:i] + "…"
+}
+
+func duration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "0s"
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond).String()
+	}
+	return d.Round(time.Second).String()
+}
+
+func shortSHA(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}
+
+func firstOr(list []string, def string) string {
+	if len(list) == 0 {
+		return def
+	}
+	return list[0]
+}

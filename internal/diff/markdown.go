@@ -1,0 +1,322 @@
+package diff
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/template"
+	"unicode/utf8"
+
+	"github.com/skillgate/skillgate/internal/validate"
+)
+
+// MaxCommentLen is GitHub's limit on an issue or pull-request comment body,
+// in characters. RenderComment never returns more.
+const MaxCommentLen = 65536
+
+// maxCell is the longest value, in characters, shown in a table cell before
+// it is shortened with an ellipsis.
+const maxCell = 80
+
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+// commentTemplate is parsed once; it is read-only afterwards.
+var commentTemplate = template.Must(template.New("").Funcs(template.FuncMap{
+	"md":   escapeMarkdown,
+	"code": codeSpan,
+	"cell": cell,
+	"num":  thousands,
+}).ParseFS(templateFS, "templates/*.tmpl"))
+
+// Comment is everything the pull-request comment shows for one skill and
+// stage.
+type Comment struct {
+	// Marker is the hidden marker line written first, built by the caller
+	// (DESIGN.md: "<!-- skillgate:plan skill=… stage=… etag=… sha256=… -->").
+	Marker string
+	Skill  string
+	Stage  string
+	// Findings are shown above the diff as file:line:col, rule, message.
+	Findings []validate.Finding
+	// Failed is true when validation failed (findings at or above fail-on).
+	Failed bool
+	// Result is the diff against live; nil when only validating.
+	Result *Result
+	// Note is an optional line shown under the verdict, such as
+	// "validate only: no skill-id".
+	Note string
+}
+
+type commentView struct {
+	Marker, Skill, Stage string
+	Verdict              string // escaped Markdown
+	Note                 string // escaped Markdown
+	Findings             []findingView
+	FindingsOmitted      int
+	Rows                 []Change
+	RowsOmitted          int
+	Notes                []Change
+	Diff                 string // whole lines, each ending in a newline
+	DiffLines            int
+	Fence                string
+	Truncated            *truncation
+	MaxLen               string
+}
+
+type findingView struct {
+	Severity, Location, Rule, Message string
+}
+
+type truncation struct {
+	Lines, TotalLines, Chars string
+}
+
+// RenderComment renders the Markdown body of the sticky comment: the marker,
+// a title, a one-line verdict, the findings, a table of changed fields, the
+// values kept from live, and the unified diff in a collapsed block.
+//
+// When the body would exceed MaxCommentLen characters, the diff is cut on a
+// line boundary with a note saying how much was left out (the caller writes
+// the full diff to the diff-file output); if that is not enough the diff is
+// dropped, then table rows, then findings, each with a note.
+func RenderComment(c Comment) string {
+	v := commentView{
+		Marker: c.Marker,
+		Skill:  c.Skill,
+		Stage:  c.Stage,
+		Note:   escapeMarkdown(c.Note),
+		MaxLen: thousands(MaxCommentLen),
+	}
+	v.Verdict = verdict(c)
+	for _, f := range c.Findings {
+		v.Findings = append(v.Findings, findingView{
+			Severity: f.Severity.String(),
+			Location: fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column),
+			Rule:     f.Rule,
+			Message:  f.Message,
+		})
+	}
+	var diffLines []string
+	if c.Result != nil {
+		for _, ch := range c.Result.Changes {
+			if ch.Kind.counts() {
+				v.Rows = append(v.Rows, ch)
+			} else {
+				v.Notes = append(v.Notes, ch)
+			}
+		}
+		diffLines = splitLines(c.Result.Unified)
+	}
+
+	withDiff := func(k int) commentView {
+		w := v
+		w.Diff = strings.Join(diffLines[:k], "")
+		w.DiffLines = len(diffLines)
+		w.Fence = fence(w.Diff)
+		if k < len(diffLines) {
+			left := strings.Join(diffLines[k:], "")
+			w.Truncated = &truncation{
+				Lines:      thousands(len(diffLines) - k),
+				TotalLines: thousands(len(diffLines)),
+				Chars:      thousands(utf8.RuneCountInString(left)),
+			}
+		}
+		return w
+	}
+
+	if out := render(withDiff(len(diffLines))); fits(out) {
+		return out
+	}
+	// Keep as much of the diff as fits; the rest is in the diff-file output.
+	if out, ok := largestFitting(len(diffLines), func(k int) string { return render(withDiff(k)) }); ok {
+		return out
+	}
+	v = withDiff(0)
+	rows := v.Rows
+	if out, ok := largestFitting(len(rows), func(k int) string {
+		w := v
+		w.Rows, w.RowsOmitted = rows[:k], len(rows)-k
+		return render(w)
+	}); ok {
+		return out
+	}
+	v.Rows, v.RowsOmitted, v.Notes = nil, len(rows), nil
+	findings := v.Findings
+	if out, ok := largestFitting(len(findings), func(k int) string {
+		w := v
+		w.Findings, w.FindingsOmitted = findings[:k], len(findings)-k
+		return render(w)
+	}); ok {
+		return out
+	}
+	// Only an enormous title, note or marker gets here: cut the text itself.
+	v.Findings, v.FindingsOmitted = nil, len(findings)
+	const cut = "\n\n_…comment cut to fit GitHub's limit._\n"
+	return truncateRunes(render(v), MaxCommentLen-utf8.RuneCountInString(cut)) + cut
+}
+
+// largestFitting finds the largest k in [0, n] whose rendering fits, by
+// binary search (the rendering grows with k). ok is false when not even k=0
+// fits.
+func largestFitting(n int, renderK func(int) string) (string, bool) {
+	best := renderK(0)
+	if !fits(best) {
+		return "", false
+	}
+	lo, hi := 0, n // lo fits
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if out := renderK(mid); fits(out) {
+			lo, best = mid, out
+		} else {
+			hi = mid - 1
+		}
+	}
+	return best, true
+}
+
+func fits(s string) bool { return utf8.RuneCountInString(s) <= MaxCommentLen }
+
+func render(v commentView) string {
+	var b strings.Builder
+	if err := commentTemplate.ExecuteTemplate(&b, "comment", v); err != nil {
+		// The templates are embedded and exercised by the golden tests; an
+		// error here is a bug in this package, reported in the comment
+		// rather than hidden.
+		return fmt.Sprintf("%s\nskillgate could not render this comment: %v\n", v.Marker, err)
+	}
+	return b.String()
+}
+
+func verdict(c Comment) string {
+	var count, sections string // "3 changes", "publishing.en-US, apis"
+	if r := c.Result; r != nil {
+		count = plural(r.Count(), "change", "changes")
+		secs := make([]string, 0, len(r.Sections()))
+		for _, s := range r.Sections() {
+			secs = append(secs, escapeMarkdown(s))
+		}
+		sections = strings.Join(secs, ", ")
+	}
+	var errs, warns int
+	for _, f := range c.Findings {
+		switch f.Severity {
+		case validate.Error:
+			errs++
+		case validate.Warning:
+			warns++
+		}
+	}
+	counts := fmt.Sprintf("%s, %s", plural(errs, "error", "errors"), plural(warns, "warning", "warnings"))
+	switch {
+	case c.Failed && c.Result != nil && !c.Result.Changed():
+		return fmt.Sprintf("**Validation failed** (%s); no changes to the live manifest.", counts)
+	case c.Failed && c.Result != nil:
+		return fmt.Sprintf("**Validation failed** (%s); %s in %s.", counts, count, sections)
+	case c.Failed:
+		return fmt.Sprintf("**Validation failed** (%s).", counts)
+	case c.Result == nil:
+		return fmt.Sprintf("**Validation passed** (%s).", counts)
+	case !c.Result.Changed():
+		return "**No changes**: the package matches the live manifest."
+	}
+	return fmt.Sprintf("**%s** in %s.", count, sections)
+}
+
+// escapeMarkdown makes s render as itself inside a paragraph or a table
+// cell: HTML is escaped, the table separator and the characters that start
+// emphasis, code spans or links are backslash-escaped, and line breaks
+// become spaces so one value cannot break the table.
+func escapeMarkdown(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '\\', '`', '*', '_', '[', ']', '|', '~':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '\n', '\r':
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// codeSpan shows s in a monospace font. It uses <code> rather than
+// backticks because a value may hold backticks itself.
+func codeSpan(s string) string {
+	return "<code>" + escapeMarkdown(s) + "</code>"
+}
+
+// cell shows a JSON value in a table cell, shortened to maxCell characters.
+func cell(v any) string {
+	var s string
+	switch v := v.(type) {
+	case string:
+		s = v
+	case json.RawMessage:
+		s = string(v)
+	default:
+		s = fmt.Sprint(v)
+	}
+	if s == "" {
+		return "—"
+	}
+	if utf8.RuneCountInString(s) > maxCell {
+		s = truncateRunes(s, maxCell-1) + "…"
+	}
+	return codeSpan(s)
+}
+
+// truncateRunes returns at most n characters of s, never cutting one in two.
+func truncateRunes(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}
+
+// fence returns a backtick fence longer than any run of backticks in s, so
+// nothing in the diff can close it early.
+func fence(s string) string {
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	return strings.Repeat("`", max(3, longest+1))
+}
+
+// thousands formats n with comma separators (65,536), as the comment's
+// prose does.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

@@ -1,0 +1,15 @@
+// Package smapi is a typed client for the Alexa Skill Management API (SMAPI)
+// v1: skill manifests, status, listing, publications, certification,
+// interaction models and account linking.
+//
+// Authentication and retries live in the client's transport, not in the
+// methods: an oauth2 refresh-token grant against Login with Amazon (or a
+// static access token), and go-retryablehttp for 429 (honouring Retry-After)
+// and 5xx answers with exponential back-off and jitter. Every method takes a
+// context, returns a typed value, and reports SMAPI failures as *Error, whose
+// message says what the user should do next. Secrets never appear in errors
+// or in the Debug output.
+//
+// The operations follow Amazon's reference pages and its published model
+// (ask-smapi-model); each method names the operation it calls.
+package smapi

@@ -1,0 +1,409 @@
+package smapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestRetryAfterHonoured: a 429 with Retry-After: 1 is retried once, not
+// sooner than a second later, although MaxWait is milliseconds.
+func TestRetryAfterHonoured(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	var mu sync.Mutex
+	var times []time.Time
+	f.mux.HandleFunc("GET /v1/skills/{id}/stages/development/manifest", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		times = append(times, time.Now())
+		n := len(times)
+		mu.Unlock()
+		if n == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		io.WriteString(w, manifestBody)
+	})
+	if _, err := c.GetManifest(context.Background(), testSkill, StageDevelopment); err != nil {
+		t.Fatal(err)
+	}
+	if len(times) != 2 {
+		t.Fatalf("server saw %d requests, want 2", len(times))
+	}
+	if gap := times[1].Sub(times[0]); gap < time.Second {
+		t.Errorf("retried after %s, before the 1s Retry-After", gap)
+	}
+}
+
+// TestRetryAfterTooLong gives up at once when the server asks for longer
+// than MaxRetryAfter, and says how long it asked for.
+func TestRetryAfterTooLong(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t, func(cfg *Config) { cfg.Retry.MaxRetryAfter = time.Second })
+	var calls atomic.Int32
+	f.mux.HandleFunc("GET /v1/skills/{id}/stages/development/manifest", func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Retry-After", time.Now().Add(61*time.Minute).UTC().Format(http.TimeFormat))
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	start := time.Now()
+	_, err := c.GetManifest(context.Background(), testSkill, StageDevelopment)
+	var se *Error
+	if !errors.As(err, &se) || se.Status != http.StatusTooManyRequests {
+		t.Fatalf("err = %v, want a 429 *Error", err)
+	}
+	if calls.Load() != 1 || time.Since(start) > 500*time.Millisecond {
+		t.Errorf("%d calls in %s, want 1 at once", calls.Load(), time.Since(start))
+	}
+	if se.RetryAfter < 59*time.Minute || !strings.Contains(err.Error(), "asks to wait 1h") {
+		t.Errorf("RetryAfter = %s, message %q", se.RetryAfter, err)
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"2", 2 * time.Second, true},
+		{" 0 ", 0, true},
+		{"-1", 0, false},
+		{"", 0, false},
+		{"soon", 0, false},
+		{"Wed, 01 Jan 2025 00:00:30 GMT", 30 * time.Second, true},
+		{"Tuesday, 31-Dec-24 23:59:00 GMT", 0, true},    // RFC 850, in the past
+		{"Wed Jan  1 00:01:00 2025", time.Minute, true}, // asctime
+	}
+	for _, tt := range tests {
+		got, ok := parseRetryAfter(tt.in, now)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("parseRetryAfter(%q) = %s, %v; want %s, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestBackoffGrowsWithJitter(t *testing.T) {
+	t.Parallel()
+	p := RetryPolicy{}.withDefaults()
+	for attempt := range 8 {
+		full := min(p.MinWait<<attempt, p.MaxWait)
+		for range 20 {
+			d := p.backoff(p.MinWait, p.MaxWait, attempt, nil)
+			if d < full/2 || d > full {
+				t.Fatalf("attempt %d: backoff %s outside [%s, %s]", attempt, d, full/2, full)
+			}
+		}
+	}
+	resp := &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{"Retry-After": {"7"}}}
+	if d := p.backoff(p.MinWait, p.MaxWait, 0, resp); d != 7*time.Second {
+		t.Errorf("503 with Retry-After 7: backoff %s", d)
+	}
+}
+
+// TestContextBoundsRetries: a cancelled context ends the back-off wait.
+func TestContextBoundsRetries(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	f.mux.HandleFunc("GET /v1/skills/{id}/stages/development/manifest", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetManifest(ctx, testSkill, StageDevelopment)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want DeadlineExceeded", err)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("took %s despite the 100ms deadline", el)
+	}
+}
+
+// TestTokenFetchedOnce: many concurrent calls share one LWA token, fetched
+// with the refresh-token grant and the client credentials in the form.
+func TestTokenFetchedOnce(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	f.mux.HandleFunc("GET /v1/skills/{id}/stages/development/manifest", func(w http.ResponseWriter, r *http.Request) {
+		testHeader(t, r, "Authorization", "Bearer "+testAccessToken)
+		io.WriteString(w, manifestBody)
+	})
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if _, err := c.GetManifest(context.Background(), testSkill, StageDevelopment); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := f.tokenCalls.Load(); n != 1 {
+		t.Errorf("token fetched %d times, want 1", n)
+	}
+	form := <-f.tokenForms
+	want := map[string]string{"grant_type": "refresh_token", "refresh_token": testRefreshToken, "client_id": testClientID, "client_secret": testClientSecret}
+	for k, v := range want {
+		if form.Get(k) != v {
+			t.Errorf("token form %s = %q, want %q", k, form.Get(k), v)
+		}
+	}
+}
+
+// TestTokenRefreshedOnExpiry: a token past its expiry is replaced.
+func TestTokenRefreshedOnExpiry(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	f.expiresIn = 1 // inside oauth2's 10 s safety margin: expired at once
+	f.mux.HandleFunc("GET /v1/skills/{id}/stages/development/manifest", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, manifestBody)
+	})
+	for range 3 {
+		if _, err := c.GetManifest(context.Background(), testSkill, StageDevelopment); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := f.tokenCalls.Load(); n != 3 {
+		t.Errorf("token fetched %d times for 3 calls with an expired token, want 3", n)
+	}
+}
+
+func TestStaticAccessToken(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t, func(cfg *Config) {
+		cfg.ClientID, cfg.ClientSecret, cfg.RefreshToken = "", "", ""
+		cfg.AccessToken = "Atza|static-token-value"
+	})
+	f.mux.HandleFunc("GET /v1/skills/{id}/stages/development/manifest", func(w http.ResponseWriter, r *http.Request) {
+		testHeader(t, r, "Authorization", "Bearer Atza|static-token-value")
+		io.WriteString(w, manifestBody)
+	})
+	if _, err := c.GetManifest(context.Background(), testSkill, StageDevelopment); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.tokenCalls.Load(); n != 0 {
+		t.Errorf("LWA called %d times with a static token", n)
+	}
+	if strings.Contains(f.debug.String(), "static-token-value") {
+		t.Errorf("debug output shows the static token:\n%s", f.debug)
+	}
+}
+
+// TestSecretsNeverShown drives the paths where a secret could escape: the
+// token exchange in the debug trace, an LWA refusal that echoes the
+// refresh token, and a SMAPI error that echoes the access token.
+func TestSecretsNeverShown(t *testing.T) {
+	t.Parallel()
+	t.Run("debug and SMAPI error", func(t *testing.T) {
+		t.Parallel()
+		c, f := setup(t)
+		f.mux.HandleFunc("GET /v1/skills/{id}/stages/development/manifest", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "token " + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") + " is expired"})
+		})
+		_, err := c.GetManifest(context.Background(), testSkill, StageDevelopment)
+		if err == nil {
+			t.Fatal("want an error")
+		}
+		dbg := f.debug.String()
+		for _, want := range []string{"-> POST", TokenPath, "grant_type=refresh_token", "Authorization: [REDACTED]", `"access_token":"[REDACTED]"`, "<- GET"} {
+			if !strings.Contains(dbg, want) {
+				t.Errorf("debug output lacks %q:\n%s", want, dbg)
+			}
+		}
+		assertNoSecrets(t, "debug output", dbg)
+		assertNoSecrets(t, "error", err.Error())
+		if strings.Contains(dbg, testClientID) {
+			t.Errorf("debug output shows the client id:\n%s", dbg)
+		}
+	})
+	t.Run("LWA refusal", func(t *testing.T) {
+		t.Parallel()
+		c, f := setup(t)
+		f.tokenStatus = http.StatusBadRequest
+		_, err := c.GetManifest(context.Background(), testSkill, StageDevelopment)
+		var se *Error
+		if !errors.As(err, &se) || se.Status != http.StatusUnauthorized || se.Code != "invalid_grant" {
+			t.Fatalf("err = %#v, want a 401 *Error with code invalid_grant", err)
+		}
+		if !strings.Contains(err.Error(), "must belong together") {
+			t.Errorf("error lacks the next step: %v", err)
+		}
+		assertNoSecrets(t, "error", err.Error())
+		assertNoSecrets(t, "debug output", f.debug.String())
+	})
+}
+
+func TestRedactor(t *testing.T) {
+	t.Parallel()
+	r := newRedactor([]string{"s3cr3t-value", "abc"})
+	tests := []struct{ in, want string }{
+		{"x s3cr3t-value y", "x [REDACTED] y"},
+		{"s3cr3t%2Dvalue", "s3cr3t%2Dvalue"}, // not the query escape of the secret
+		{`{"access_token": "Atza|zzz", "x": 1}`, `{"access_token": "[REDACTED]", "x": 1}`},
+		{"grant_type=refresh_token&refresh_token=Atzr%7Cq&client_secret=zz", "grant_type=refresh_token&refresh_token=[REDACTED]&client_secret=[REDACTED]"},
+		{"Authorization: Bearer Atza|tok", "Authorization: Bearer [REDACTED]"},
+		{"abc stays: too short to replace blindly", "abc stays: too short to replace blindly"},
+	}
+	for _, tt := range tests {
+		if got := r.String(tt.in); got != tt.want {
+			t.Errorf("String(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestPutRetriedAfter5xxThen412: the first PUT was applied but answered
+// 500; the retry gets 412. The client rereads, finds what it sent, and
+// reports success.
+func TestPutRetriedAfter5xxThen412(t *testing.T) {
+	t.Parallel()
+	const other = `{"manifest":{"manifestVersion":"1.0","x":2}}`
+	tests := []struct {
+		name       string
+		first      int    // status of the first PUT
+		live       string // manifest GET answers afterwards
+		wantOK     bool
+		wantGET    int
+		wantStatus int
+	}{
+		{name: "applied", first: 500, live: manifestBody, wantOK: true, wantGET: 1},
+		{name: "applied, keys reordered", first: 503, live: `{"manifest":{"publishingInformation":{"locales":{"en-US":{"name":"Test"}}},"manifestVersion":"1.0"}}`, wantOK: true, wantGET: 1},
+		{name: "someone else changed it", first: 500, live: other, wantGET: 1, wantStatus: 412},
+		{name: "plain 412", first: 412, live: manifestBody, wantGET: 0, wantStatus: 412},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, f := setup(t)
+			var puts, gets atomic.Int32
+			f.mux.HandleFunc("PUT /v1/skills/{id}/stages/development/manifest", func(w http.ResponseWriter, r *http.Request) {
+				if puts.Add(1) == 1 {
+					w.WriteHeader(tt.first)
+					return
+				}
+				writeJSON(w, http.StatusPreconditionFailed, map[string]string{"message": "eTag mismatch"})
+			})
+			f.mux.HandleFunc("GET /v1/skills/{id}/stages/development/manifest", func(w http.ResponseWriter, r *http.Request) {
+				gets.Add(1)
+				w.Header().Set("ETag", "e2")
+				io.WriteString(w, tt.live)
+			})
+			acc, err := c.UpdateManifest(context.Background(), testSkill, StageDevelopment, []byte(manifestBody), "e1")
+			if tt.wantOK {
+				if err != nil {
+					t.Fatalf("err = %v, want success", err)
+				}
+				if !acc.AlreadyApplied || acc.ETag != "e2" || !strings.Contains(acc.Location, "/status") {
+					t.Errorf("Accepted = %+v", acc)
+				}
+			} else {
+				var se *Error
+				if !errors.As(err, &se) || se.Status != tt.wantStatus {
+					t.Fatalf("err = %v, want status %d", err, tt.wantStatus)
+				}
+			}
+			if int(gets.Load()) != tt.wantGET {
+				t.Errorf("GET manifest %d times, want %d", gets.Load(), tt.wantGET)
+			}
+		})
+	}
+}
+
+// TestSeeOtherWaitedOut: a 303 while the skill is created is retried until
+// the manifest is there.
+func TestSeeOtherWaitedOut(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	var n atomic.Int32
+	f.mux.HandleFunc("GET /v1/skills/{id}/stages/development/manifest", func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) <= 2 {
+			w.Header().Set("Location", "/v1/skills/x/status")
+			w.WriteHeader(http.StatusSeeOther)
+			return
+		}
+		w.Header().Set("ETag", "e1")
+		io.WriteString(w, manifestBody)
+	})
+	m, err := c.GetManifest(context.Background(), testSkill, StageDevelopment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ETag != "e1" || n.Load() != 3 {
+		t.Errorf("ETag %q after %d calls", m.ETag, n.Load())
+	}
+}
+
+// TestStatusNotFoundAfterCreate: 404 on status right after this client
+// created the skill is waited out; for any other skill it is final.
+func TestStatusNotFoundAfterCreate(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	f.mux.HandleFunc("POST /v1/skills", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusAccepted, map[string]string{"skillId": "amzn1.ask.skill.new"})
+	})
+	var newCalls, oldCalls atomic.Int32
+	f.mux.HandleFunc("GET /v1/skills/amzn1.ask.skill.new/status", func(w http.ResponseWriter, r *http.Request) {
+		if newCalls.Add(1) <= 2 {
+			writeJSON(w, http.StatusNotFound, map[string]string{"message": "not found"})
+			return
+		}
+		io.WriteString(w, `{"manifest":{"lastUpdateRequest":{"status":"SUCCEEDED"}}}`)
+	})
+	f.mux.HandleFunc("GET /v1/skills/amzn1.ask.skill.old/status", func(w http.ResponseWriter, r *http.Request) {
+		oldCalls.Add(1)
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "not found"})
+	})
+	id, _, err := c.CreateSkill(context.Background(), testVendor, []byte(manifestBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.GetStatus(context.Background(), id)
+	if err != nil {
+		t.Fatalf("status after create: %v", err)
+	}
+	if st.Manifest.LastUpdateRequest.Status != StatusSucceeded || newCalls.Load() != 3 {
+		t.Errorf("status %+v after %d calls", st.Manifest, newCalls.Load())
+	}
+	_, err = c.GetStatus(context.Background(), "amzn1.ask.skill.old")
+	var se *Error
+	if !errors.As(err, &se) || se.Status != http.StatusNotFound || oldCalls.Load() != 1 {
+		t.Errorf("unknown skill: err %v after %d calls, want one 404", err, oldCalls.Load())
+	}
+}
+
+func TestCreateSkillRejectsV0(t *testing.T) {
+	t.Parallel()
+	c, _ := setup(t)
+	_, _, err := c.CreateSkill(context.Background(), testVendor, []byte(`{"skillManifest":{}}`))
+	if err == nil || !strings.Contains(err.Error(), "skillgate migrate") {
+		t.Errorf("err = %v, want a hint to migrate", err)
+	}
+	_, _, err = c.CreateSkill(context.Background(), "", []byte(manifestBody))
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Missing[0] != EnvVendorID {
+		t.Errorf("no vendor: err = %v", err)
+	}
+}
+
+func TestListSkillsValidates(t *testing.T) {
+	t.Parallel()
+	c, _ := setup(t)
+	for _, opts := range []ListOptions{
+		{MaxResults: 51},
+		{SkillIDs: make([]string, 11)},
+		{SkillIDs: []string{"a"}, NextToken: "t"},
+	} {
+		if _, err := c.ListSkills(context.Background(), testVendor, opts); err == nil {
+			t.Errorf("ListSkills(%+v) succeeded", opts)
+		}
+	}
+}

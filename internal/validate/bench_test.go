@@ -1,0 +1,51 @@
+package validate
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkValidatePackage validates one realistic package in-process (the
+// KCRW production skill: five locales, cloned locales, regions) once the
+// schemas are compiled.
+func BenchmarkValidatePackage(b *testing.B) {
+	dir := b.TempDir()
+	src := filepath.Join("testdata", "corpus", "KCRW-org__KCRW-Alexa-Skill__skill-package_skill.json")
+	raw := mustRead(b, src)
+	writeFile(b, filepath.Join(dir, "skill.json"), raw)
+	if _, err := compiled(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ValidatePath(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCorpus validates every corpus file once per iteration.
+func BenchmarkCorpus(b *testing.B) {
+	files := corpusFiles(b)
+	if _, err := compiled(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, f := range files {
+			if _, err := ValidatePath(f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkCompileSchemas is the one-time cost a cold process pays.
+func BenchmarkCompileSchemas(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := compileSchemas(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
