@@ -1,7 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"path/filepath"
 	"testing"
 	"time"
@@ -26,6 +29,13 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
 		RequireExplicitExec: true,
 		Setup:               setupScript,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"github-pr":       cmdGitHubPR,
+			"github-comments": cmdGitHubComments,
+			"console-edit":    cmdConsoleEdit,
+			"masked-only":     cmdMaskedOnly,
+			"outputs":         cmdOutputs,
+		},
 	})
 }
 
@@ -78,4 +88,110 @@ func setupScript(env *testscript.Env) error {
 	env.Values["github"] = gh
 	env.Values["smapi"] = sim
 	return nil
+}
+
+// cmdGitHubPR adds pull request NUMBER to OWNER/REPO on the fake GitHub;
+// with a SHA it is merged as that commit.
+//
+//	github-pr OWNER/REPO NUMBER [MERGE_SHA]
+func cmdGitHubPR(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: github-pr OWNER/REPO NUMBER [MERGE_SHA]")
+	}
+	gh := ts.Value("github").(*githubtest.Server)
+	owner, repo, _ := strings.Cut(args[0], "/")
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	if _, ok := gh.PullRequest(owner, repo, n); !ok {
+		gh.AddPR(owner, repo, githubtest.PR{Number: n, Title: "Change the skill", HeadRef: "change", BaseRef: "main", HeadSHA: fmt.Sprintf("head%d", n)})
+	}
+	if len(args) == 3 && !gh.MergePR(owner, repo, n, args[2]) {
+		ts.Fatalf("could not merge %s#%d", args[0], n)
+	}
+}
+
+// cmdGitHubComments writes the comments of a pull request to FILE, each
+// body after a "== comment ID by LOGIN" line, for grep.
+//
+//	github-comments OWNER/REPO NUMBER FILE
+func cmdGitHubComments(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: github-comments OWNER/REPO NUMBER FILE")
+	}
+	gh := ts.Value("github").(*githubtest.Server)
+	owner, repo, _ := strings.Cut(args[0], "/")
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	var b strings.Builder
+	for _, c := range gh.Comments(owner, repo, n) {
+		fmt.Fprintf(&b, "== comment %d by %s\n%s\n", c.ID, c.User.Login, c.Body)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(b.String()), 0o644))
+}
+
+// cmdConsoleEdit replaces the development manifest of SKILL_ID with FILE, as
+// a teammate editing in the developer console would.
+//
+//	console-edit SKILL_ID FILE
+func cmdConsoleEdit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: console-edit SKILL_ID FILE")
+	}
+	sim := ts.Value("smapi").(*smapitest.Server)
+	body, err := os.ReadFile(ts.MkAbs(args[1]))
+	ts.Check(err)
+	_, err = sim.SetManifest(args[0], "development", body)
+	ts.Check(err)
+}
+
+// cmdMaskedOnly fails when FILE holds one of the script's secrets anywhere
+// but on an ::add-mask:: line.
+//
+//	masked-only FILE
+func cmdMaskedOnly(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: masked-only FILE")
+	}
+	raw, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	for i, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "::add-mask::") {
+			continue
+		}
+		for _, s := range []string{scriptClientSecret, scriptRefreshToken, scriptGitHubToken} {
+			if strings.Contains(line, s) {
+				ts.Fatalf("%s:%d holds a secret outside ::add-mask::: %s", args[0], i+1, line)
+			}
+		}
+	}
+}
+
+// cmdOutputs rewrites a GITHUB_OUTPUT file, which go-githubactions writes in
+// the runner's heredoc form (name<<DELIM, value lines, DELIM), as one
+// name=value line per output, for grep.
+//
+//	outputs GITHUB_OUTPUT_FILE OUT
+func cmdOutputs(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: outputs GITHUB_OUTPUT_FILE OUT")
+	}
+	raw, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	var b strings.Builder
+	lines := strings.Split(string(raw), "\n")
+	for i := 0; i < len(lines); i++ {
+		name, delim, ok := strings.Cut(lines[i], "<<")
+		if !ok {
+			if lines[i] != "" {
+				b.WriteString(lines[i] + "\n")
+			}
+			continue
+		}
+		var value []string
+		for i++; i < len(lines) && lines[i] != delim; i++ {
+			value = append(value, lines[i])
+		}
+		fmt.Fprintf(&b, "%s=%s\n", name, strings.Join(value, "\\n"))
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(b.String()), 0o644))
 }

@@ -1,7 +1,6 @@
 package cli
 
-// TEMPORARY during the first session: each of these is replaced by its own
-// file (validate.go, diff.go, ...). This file must be deleted before landing.
+// TEMPORARY: replaced by demo.go.
 
 import (
 	"context"
@@ -15,7 +14,4 @@ func pending(name string) func(context.Context, *Env, []string) int {
 	}
 }
 
-var (
-	runDemo   = pending("demo")
-	runAction = pending("action")
-)
+var runDemo = pending("demo")
