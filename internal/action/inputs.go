@@ -116,14 +116,3 @@ func readInputs(getenv func(string) string) (Inputs, error) {
 func (in Inputs) hasCredentials() bool {
 	return in.ClientID != "" && in.ClientSecret != "" && in.RefreshToken != ""
 }
-
-// secrets lists the values to mask and redact.
-func (in Inputs) secrets() []string {
-	var s []string
-	for _, v := range []string{in.ClientSecret, in.RefreshToken, in.GitHubToken} {
-		if v != "" {
-			s = append(s, v)
-		}
-	}
-	return s
-}

@@ -78,9 +78,6 @@ func (r *runner) summary(markdown string) {
 	r.fileCommand("GITHUB_STEP_SUMMARY", func() { r.gha.AddStepSummary(redact(markdown, r.secrets)) })
 }
 
-func (r *runner) group(title string) { r.gha.Group(title) }
-func (r *runner) endGroup()          { r.gha.EndGroup() }
-
 func (r *runner) notice(format string, args ...any)  { r.gha.Noticef(format, args...) }
 func (r *runner) warning(format string, args ...any) { r.gha.Warningf(format, args...) }
 func (r *runner) errorf(format string, args ...any)  { r.gha.Errorf(format, args...) }

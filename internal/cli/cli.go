@@ -12,7 +12,6 @@ import (
 	"io"
 	"net/http"
 	"runtime/debug"
-	"sort"
 	"strings"
 )
 
@@ -216,13 +215,4 @@ func (s *stringsFlag) String() string { return strings.Join(*s, ",") }
 func (s *stringsFlag) Set(v string) error {
 	*s = append(*s, v)
 	return nil
-}
-
-func sortedKeys[M ~map[string]V, V any](m M) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
