@@ -92,12 +92,12 @@ func (a *run) deploy(ctx context.Context) int {
 		a.appendResult(ctx, gh, out)
 	}
 	if err != nil {
+		// Refusals, failed builds and timeouts were annotated by the
+		// progress already; anything else is annotated here.
 		var be *deploy.BuildError
-		if !errors.As(err, &be) || be.TimedOut {
-			// A failed build's messages were annotated one by one already.
+		var re *deploy.RefusedError
+		if !errors.As(err, &be) && !errors.As(err, &re) {
 			a.r.errorf("%v", err)
-		} else {
-			a.r.errorf("the build of skill %s failed: see the errors above", a.in.SkillID)
 		}
 		if out == nil {
 			a.setOutput("status", deploy.StatusFailed)
