@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/skillgate/skillgate/internal/project"
 	"github.com/skillgate/skillgate/internal/report"
 	"github.com/skillgate/skillgate/internal/validate"
 )
@@ -12,7 +13,7 @@ import (
 const validateDescription = `Validate a skill package offline: skill.json (JSON syntax, the SMAPI schema
 and cross-field rules) and the interaction models under
 interactionModels/custom/. PATH is the package folder or its skill.json
-(default: skill-package). Findings go to stdout in the chosen format:
+(default: the package ask-resources.json names, else skill-package). Findings go to stdout in the chosen format:
 
   text    for a terminal: file:line:col, the source line and a caret
   github  workflow-command annotations for GitHub Actions, then a count line
@@ -28,6 +29,7 @@ func runValidate(_ context.Context, env *Env, args []string) int {
 	fs.Var(format, "format", "output format: "+strings.Join(report.Formats(), ", "))
 	failOn := newEnum(validate.Error.String(), validate.Error.String(), validate.Warning.String())
 	fs.Var(failOn, "fail-on", "lowest severity that fails validation (exit 1): error or warning")
+	profile := fs.String("profile", "", "ask-cli profile for ask-resources.json (default: $ASK_DEFAULT_PROFILE or default)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -40,9 +42,16 @@ func runValidate(_ context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "skillgate validate: --fail-on: %v\n", err)
 		return ExitUsage
 	}
-	path := fs.Arg(0)
-	if path == "" {
-		path = defaultPackagePath(env)
+	resolved, err := project.ResolvePath(".", fs.Arg(0), *profile, env.Getenv)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "skillgate validate: %v\n", err)
+		return ExitUsage
+	}
+	path := resolved.Path
+	if resolved.PathSource == project.SourceResources {
+		for _, n := range resolved.Notes() {
+			fmt.Fprintf(env.Stderr, "skillgate validate: %s\n", n)
+		}
 	}
 
 	res, err := validate.ValidatePath(path)
@@ -75,11 +84,4 @@ func runValidate(_ context.Context, env *Env, args []string) int {
 		return ExitFailed
 	}
 	return ExitOK
-}
-
-// defaultPackagePath is the package validated when no PATH is given. The
-// ask-resources.json lookup of DESIGN.md belongs here once the CLI resolves
-// project files for every command.
-func defaultPackagePath(*Env) string {
-	return "skill-package"
 }
