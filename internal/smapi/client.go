@@ -113,6 +113,10 @@ func (c *Client) do(ctx context.Context, k call) (*result, error) {
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "skillgate")
+	// Amazon's model requires Accept-Language on the publication operations
+	// and allows it on others; it picks the language of SMAPI's messages,
+	// which skillgate shows to users, so it is sent on every request.
+	req.Header.Set("Accept-Language", "en-US")
 	if k.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
