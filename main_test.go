@@ -35,6 +35,7 @@ func TestScripts(t *testing.T) {
 			"console-edit":    cmdConsoleEdit,
 			"masked-only":     cmdMaskedOnly,
 			"outputs":         cmdOutputs,
+			"github-forbid":   cmdGitHubForbid,
 		},
 	})
 }
@@ -144,8 +145,23 @@ func cmdConsoleEdit(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 }
 
+// simAccessTokenPrefix starts every access token the simulator issues: no
+// output may show one, not even masked (skillgate never prints it).
+const simAccessTokenPrefix = "Atza|sim."
+
+// cmdGitHubForbid makes the fake GitHub refuse comment writes with 403, as
+// it does for a read-only GITHUB_TOKEN on a pull request from a fork.
+//
+//	github-forbid on|off
+func cmdGitHubForbid(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 || (args[0] != "on" && args[0] != "off") {
+		ts.Fatalf("usage: github-forbid on|off")
+	}
+	ts.Value("github").(*githubtest.Server).SetForbidCommentWrites(args[0] == "on")
+}
+
 // cmdMaskedOnly fails when FILE holds one of the script's secrets anywhere
-// but on an ::add-mask:: line.
+// but on an ::add-mask:: line, or any access token the simulator issued.
 //
 //	masked-only FILE
 func cmdMaskedOnly(ts *testscript.TestScript, neg bool, args []string) {
@@ -158,7 +174,7 @@ func cmdMaskedOnly(ts *testscript.TestScript, neg bool, args []string) {
 		if strings.HasPrefix(line, "::add-mask::") {
 			continue
 		}
-		for _, s := range []string{scriptClientSecret, scriptRefreshToken, scriptGitHubToken} {
+		for _, s := range []string{scriptClientSecret, scriptRefreshToken, scriptGitHubToken, simAccessTokenPrefix} {
 			if strings.Contains(line, s) {
 				ts.Fatalf("%s:%d holds a secret outside ::add-mask::: %s", args[0], i+1, line)
 			}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/prcomment"
@@ -51,7 +52,10 @@ func (a *run) plan(ctx context.Context) int {
 			Findings: res.Findings, Failed: failed, Note: skip,
 		})
 		a.r.summary(body)
-		if a.in.SkillID != "" {
+		// Without credentials there is no live read, so no ETag for the
+		// marker: posting would replace the last real plan, which the
+		// deploy's drift guard reads back. That plan is left as it is.
+		if a.in.SkillID != "" && a.in.hasCredentials() {
 			a.comment(ctx, body)
 		}
 		return code
@@ -83,7 +87,7 @@ func (a *run) plan(ctx context.Context) int {
 		m := res.Package.Manifest
 		result, err = diff.Compare(m.Raw, live.Body, diff.Options{
 			FromFile: fmt.Sprintf("smapi:%s/%s", a.in.SkillID, a.in.Stage),
-			ToFile:   m.Path,
+			ToFile:   a.display(m.Path),
 		})
 		if err != nil {
 			a.r.errorf("compare %s with the %s manifest of %s: %v", m.Path, a.in.Stage, a.in.SkillID, err)
@@ -110,6 +114,14 @@ func (a *run) plan(ctx context.Context) int {
 	a.r.summary(body)
 	a.comment(ctx, body)
 	return code
+}
+
+// display is path as a reviewer knows it: relative to the workspace.
+func (a *run) display(path string) string {
+	if rel, err := filepath.Rel(a.cfg.Dir, path); err == nil && filepath.IsAbs(path) && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(path)
 }
 
 func statusFor(failed bool, status string) string {

@@ -182,8 +182,19 @@ func (d *story) play(ctx context.Context) error {
 	if err := d.keep("outputs.txt", []byte(outputs)); err != nil {
 		return err
 	}
+	// The diff-file output points into the demo's temporary folder, which
+	// goes away at exit: keep a copy.
+	if p := outputValue(outputs, "diff-file"); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("demo: the diff-file output: %w", err)
+		}
+		if err := d.keep("deploy.diff", b); err != nil {
+			return err
+		}
+	}
 	if d.opts.Out != "" {
-		d.printf("\nKept comment.md, summary.md and outputs.txt in %s\n", d.opts.Out)
+		d.printf("\nKept comment.md, summary.md, outputs.txt and deploy.diff in %s\n", d.opts.Out)
 	}
 	d.printf("\nDone: the plan was shown, a console edit was protected, and the deploy went through.\n")
 	return nil
@@ -265,6 +276,7 @@ func (d *story) action(ctx context.Context, name string, event map[string]string
 		Stdout:     &log,
 		HTTPClient: d.sim.Client(),
 		Version:    d.opts.Version,
+		Dir:        d.work,
 		// Poll quickly: the simulator's build takes a second or two.
 		Schedule: deploy.Schedule{First: 250 * time.Millisecond, Factor: 1.5, Max: time.Second, Heartbeat: 30 * time.Second},
 	})
@@ -326,6 +338,16 @@ func indentText(s string) string {
 	}
 	s = strings.TrimRight(s, "\n")
 	return "  | " + strings.ReplaceAll(s, "\n", "\n  | ") + "\n"
+}
+
+// outputValue finds name=value among parseOutputs' lines.
+func outputValue(outputs, name string) string {
+	for _, line := range strings.Split(outputs, "\n") {
+		if v, ok := strings.CutPrefix(line, name+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // parseOutputs turns GITHUB_OUTPUT's heredoc records (name<<DELIM, value,

@@ -348,7 +348,8 @@ func TestDrift(t *testing.T) {
 				if !errors.As(err, &re) || re.Reason != "drift" || ExitCode(err) != 1 {
 					t.Fatalf("error = %#v, want a drift *RefusedError with exit code 1", err)
 				}
-				for _, want := range []string{planned, consoleETag, "pull request #7"} {
+				for _, want := range []string{planned, consoleETag, "pull request #7",
+					"the plan did not show a change to /manifest/publishingInformation/locales/en-US/summary"} {
 					if !strings.Contains(err.Error(), want) {
 						t.Errorf("the refusal does not name %q: %v", want, err)
 					}
@@ -1010,4 +1011,97 @@ func TestCommentLineAppended(t *testing.T) {
 		t.Errorf("comment body:\n%s\nwant the line %q once", c.Body, line)
 	}
 	io.WriteString(h, c.Body)
+}
+
+// TestUnplanned: the refusal names the fields the plan's table did not show,
+// and nothing when every change was planned.
+func TestUnplanned(t *testing.T) {
+	t.Parallel()
+	live := readFile(t, "testdata/skill.json")
+	changes, err := diff.Compare(edited(t, "New."), live, diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ptr = "/manifest/publishingInformation/locales/en-US/summary"
+	for _, tc := range []struct {
+		body, want string
+	}{
+		{"<!-- marker -->\n| <code>" + ptr + "</code> | changed |", ""},
+		{"<!-- marker -->\nno table", "; the plan did not show a change to " + ptr},
+	} {
+		if got := unplanned(&prcomment.Plan{Body: tc.body}, changes); got != tc.want {
+			t.Errorf("unplanned(%q) = %q, want %q", tc.body, got, tc.want)
+		}
+	}
+	if got := unplanned(nil, changes); got != "" {
+		t.Errorf("unplanned(nil plan) = %q, want empty", got)
+	}
+}
+
+// TestKeepsLiveAssetsAndEndpoints: a repository with a file:// icon and an
+// endpoint left to the infrastructure (no uri) deploys its other changes
+// and never removes the live icon or endpoint.
+func TestKeepsLiveAssetsAndEndpoints(t *testing.T) {
+	t.Parallel()
+	h := setup(t)
+	var doc map[string]any
+	if err := json.Unmarshal(edited(t, "From the repository."), &doc); err != nil {
+		t.Fatal(err)
+	}
+	m := doc["manifest"].(map[string]any)
+	en := m["publishingInformation"].(map[string]any)["locales"].(map[string]any)["en-US"].(map[string]any)
+	en["smallIconUri"] = "file://assets/images/small.png"
+	m["apis"].(map[string]any)["custom"] = map[string]any{"endpoint": map[string]any{"sourceDir": "lambda"}}
+	local, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := h.run(Options{Manifest: local})
+	if err != nil || out.Status != StatusSucceeded {
+		t.Fatalf("Run = %s, %v", out.Status, err)
+	}
+	body, _ := h.live()
+	var live struct {
+		Manifest struct {
+			PublishingInformation struct {
+				Locales map[string]struct {
+					Summary      string `json:"summary"`
+					SmallIconURI string `json:"smallIconUri"`
+				} `json:"locales"`
+			} `json:"publishingInformation"`
+			APIs struct {
+				Custom struct {
+					Endpoint map[string]any `json:"endpoint"`
+				} `json:"custom"`
+			} `json:"apis"`
+		} `json:"manifest"`
+	}
+	if err := json.Unmarshal(body, &live); err != nil {
+		t.Fatal(err)
+	}
+	got := live.Manifest.PublishingInformation.Locales["en-US"]
+	if got.Summary != "From the repository." {
+		t.Errorf("summary = %q, want the repository's", got.Summary)
+	}
+	if got.SmallIconURI != "https://example.com/icons/small.png" {
+		t.Errorf("smallIconUri = %q, want the live https icon kept", got.SmallIconURI)
+	}
+	if uri := live.Manifest.APIs.Custom.Endpoint["uri"]; uri != "arn:aws:lambda:us-east-1:123456789012:function:kitchen-timer" {
+		t.Errorf("endpoint uri = %v, want the live one kept", uri)
+	}
+}
+
+func TestCodeSpan(t *testing.T) {
+	for in, want := range map[string]string{
+		"":        "–",
+		"etag":    "`etag`",
+		"a`b":     "`` a`b ``",
+		"a``b`":   "``` a``b` ```",
+		"``x``":   "``` ``x`` ```",
+		"W/\"1\"": "`W/\"1\"`",
+	} {
+		if got := code(in); got != want {
+			t.Errorf("code(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

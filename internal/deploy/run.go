@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/skillgate/skillgate/internal/diff"
@@ -211,7 +212,7 @@ func (r *runner) run(ctx context.Context) error {
 				return err
 			}
 			if again.sha != live.sha {
-				if err := r.drifted(live.etag, live.sha, again, "while the update in progress finished"); err != nil {
+				if err := r.drifted(live.etag, live.sha, again, "while the update in progress finished", ""); err != nil {
 					return err
 				}
 				// drift: warn or ignore goes on against the new live manifest.
@@ -305,14 +306,42 @@ func (r *runner) guard(plan *prcomment.Plan, live liveManifest) error {
 		p.Line(r.out.PlanNote)
 		return nil
 	}
-	return r.drifted(wantETag, wantSHA, live, "since "+from)
+	return r.drifted(wantETag, wantSHA, live, "since "+from, unplanned(plan, r.out.Changes))
+}
+
+// unplanned names the fields the deploy would now change that the plan
+// comment did not show: usually what was edited outside the repository
+// (a console edit the deploy would revert). The plan keeps no copy of the
+// live manifest, only its hash, so this reads the pointers the comment's
+// change table printed; a comment cut to GitHub's size limit can make it
+// list too much, never too little.
+func unplanned(plan *prcomment.Plan, changes *diff.Result) string {
+	if plan == nil || changes == nil {
+		return ""
+	}
+	var names []string
+	for _, c := range changes.Changes {
+		if c.Kind.Counts() && !strings.Contains(plan.Body, c.Pointer) {
+			names = append(names, c.Pointer)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	const most = 5
+	more := ""
+	if len(names) > most {
+		more = fmt.Sprintf(" and %d more", len(names)-most)
+		names = names[:most]
+	}
+	return "; the plan did not show a change to " + strings.Join(names, ", ") + more
 }
 
 // drifted applies the drift mode to a live manifest that is no longer the
-// expected one.
-func (r *runner) drifted(wantETag, wantSHA string, live liveManifest, since string) error {
-	what := fmt.Sprintf("the live manifest of %s changed %s: expected ETag %s (sha256 %s), found ETag %s (sha256 %s)",
-		r.opts.SkillID, since, orUnknown(wantETag), short(orUnknown(wantSHA)), live.etag, short(live.sha))
+// expected one; extra, when not empty, says what changed.
+func (r *runner) drifted(wantETag, wantSHA string, live liveManifest, since, extra string) error {
+	what := fmt.Sprintf("the live manifest of %s changed %s: expected ETag %s (sha256 %s), found ETag %s (sha256 %s)%s",
+		r.opts.SkillID, since, orUnknown(wantETag), short(orUnknown(wantSHA)), live.etag, short(live.sha), extra)
 	switch r.opts.Drift {
 	case DriftIgnore:
 		r.out.PlanNote = "Drift ignored (drift: ignore): " + what + "."

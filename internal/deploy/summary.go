@@ -191,17 +191,33 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// code renders s as inline code, or a dash when empty. A backtick inside
-// (ETags are quoted strings, rarely more) would end the span, so it becomes
-// a double-backtick span.
+// code renders s as inline code, or a dash when empty. Backticks inside
+// would end a plain span, so their delimiter is then a longer run.
 func code(s string) string {
 	if s == "" {
 		return "–"
 	}
-	if strings.Contains(s, "`") {
-		return "`` " + s + " ``"
+	// A code span's delimiter must be a backtick run longer than any in
+	// the content (CommonMark), with spaces so edge backticks stay content.
+	if longest := longestRun(s, '`'); longest > 0 {
+		d := strings.Repeat("`", longest+1)
+		return d + " " + s + " " + d
 	}
 	return "`" + s + "`"
+}
+
+// longestRun is the length of the longest run of c in s.
+func longestRun(s string, c byte) int {
+	longest, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			n++
+			longest = max(longest, n)
+		} else {
+			n = 0
+		}
+	}
+	return longest
 }
 
 // text makes s safe as Markdown text on one line, inside a table cell or

@@ -36,8 +36,8 @@ func (k Kind) Describe() string {
 	return string(k)
 }
 
-// counts reports whether the kind is a change a deploy would make.
-func (k Kind) counts() bool {
+// Counts reports whether the kind is a change a deploy would make.
+func (k Kind) Counts() bool {
 	return k == KindAdded || k == KindRemoved || k == KindChanged
 }
 
@@ -98,7 +98,7 @@ func (r *Result) Changed() bool {
 func (r *Result) Count() int {
 	n := 0
 	for _, c := range r.Changes {
-		if c.Kind.counts() {
+		if c.Kind.Counts() {
 			n++
 		}
 	}
@@ -111,7 +111,7 @@ func (r *Result) Count() int {
 func (r *Result) Sections() []string {
 	var out []string
 	for _, c := range r.Changes {
-		if c.Kind.counts() && !slices.Contains(out, c.Section) {
+		if c.Kind.Counts() && !slices.Contains(out, c.Section) {
 			out = append(out, c.Section)
 		}
 	}

@@ -101,7 +101,7 @@ func RenderComment(c Comment) string {
 	var diffLines []string
 	if c.Result != nil {
 		for _, ch := range c.Result.Changes {
-			if ch.Kind.counts() {
+			if ch.Kind.Counts() {
 				v.Rows = append(v.Rows, ch)
 			} else {
 				v.Notes = append(v.Notes, ch)

@@ -60,7 +60,7 @@ if [[ -z $bin ]]; then
 fi
 
 # --- servers -------------------------------------------------------------------------------
-"$bin" simulator --addr 127.0.0.1:0 --build-time 1s --certification-time 6s --publication-time 1s \
+"$bin" simulator --addr 127.0.0.1:0 --build-time 1s --certification-time 15s --publication-time 1s \
 	>"$work/simulator.out" 2>"$work/simulator.err" &
 pids+=($!)
 sim=
@@ -134,7 +134,8 @@ get() { node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"
 wait_for() {
 	local name=$1 cond=$2
 	shift 2
-	for _ in $(seq 1 20); do
+	# Generous: each ask-cli start takes a second or more on a loaded machine.
+	for _ in $(seq 1 40); do
 		run "$name" "$@"
 		[[ $(get "$out" "$cond") == true ]] && return
 		sleep 0.5
