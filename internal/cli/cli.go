@@ -106,7 +106,7 @@ func usage(w io.Writer) {
 }
 
 func runHelp(_ context.Context, env *Env, args []string) int {
-	if len(args) == 0 {
+	if len(args) == 0 || (len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help")) {
 		usage(env.Stdout)
 		return ExitOK
 	}
