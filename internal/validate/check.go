@@ -6,35 +6,43 @@ import (
 	"sort"
 )
 
-// Check runs the schemas and the cross-field rules on a loaded package. The
-// strict-reading findings come from Load; Check adds the rest. Interaction
-// models are only syntax-checked (by Load) for now.
+// Check runs the schemas and the cross-field rules on a loaded package: the
+// manifest rules, the rules of each interaction model, and the checks
+// between the models and the manifest. The strict-reading findings come from
+// Load; Check adds the rest.
 func Check(p *Package) []Finding {
 	if p == nil || p.Manifest == nil {
 		return nil
 	}
-	doc := p.Manifest
+	out, manifest := checkManifest(p.Manifest)
+	return append(out, checkModels(p, manifest)...)
+}
+
+// checkManifest returns the manifest's findings and, when it is a v1
+// manifest object, the manifest for the model cross-checks.
+func checkManifest(doc *Document) ([]Finding, map[string]any) {
 	top, ok := doc.Value.(map[string]any)
 	if !ok {
-		return nil // did not parse, or not an object: already reported
+		return nil, nil // did not parse, or not an object: already reported
 	}
 	if _, v0 := top["skillManifest"]; v0 {
 		f, _ := doc.find("/skillManifest", "manifest.v0-format",
 			"this is a v0 skill.json (top-level key skillManifest); SMAPI v1 expects manifest: run skillgate migrate -w to rewrite it")
-		return []Finding{f}
+		return []Finding{f}, nil
 	}
 	set, err := compiled()
 	if err != nil {
 		f, _ := doc.find("", "schema.invalid", fmt.Sprintf("the embedded schemas did not compile (%v): this is a skillgate bug, please report it", err))
-		return []Finding{f}
+		return []Finding{f}, nil
 	}
 	out := set.findings(doc)
-	if manifest, ok := top["manifest"].(map[string]any); ok {
+	manifest, ok := top["manifest"].(map[string]any)
+	if ok {
 		c := &checker{doc: doc, data: set.schemaData}
 		c.run(manifest)
 		out = append(out, c.out...)
 	}
-	return out
+	return out, manifest
 }
 
 // Result is the outcome of validating one package.

@@ -72,7 +72,7 @@ func TestParseDocumentStrict(t *testing.T) {
 func TestParseDocumentTooLarge(t *testing.T) {
 	raw := bytes.Repeat([]byte(" "), MaxFileSize+1)
 	doc, findings := ParseDocument("big.json", raw)
-	if len(findings) != 1 || findings[0].Rule != "json.too-large" || findings[0].Line != 1 {
+	if len(findings) != 1 || findings[0].Rule != "json.too-large" || findings[0].Line != 1 || findings[0].Column != 1 {
 		t.Fatalf("findings = %+v", findings)
 	}
 	if doc.Value != nil || doc.Raw != nil {
@@ -178,4 +178,24 @@ func FuzzParseDocument(f *testing.F) {
 		// Check must not panic on whatever parsed.
 		Check(&Package{Manifest: doc})
 	})
+}
+
+// TestV0Position: the v0 key is reported at the value of skillManifest, with
+// its exact line and column, and nothing else is checked in a v0 file.
+func TestV0Position(t *testing.T) {
+	doc, findings := ParseDocument("skill.json", []byte("{\n  \"skillManifest\": {\n    \"publishingInformation\": {}\n  }\n}"))
+	if len(findings) != 0 {
+		t.Fatalf("parse findings: %+v", findings)
+	}
+	got := Check(&Package{Manifest: doc})
+	if len(got) != 1 {
+		t.Fatalf("findings = %+v, want one manifest.v0-format", got)
+	}
+	f := got[0]
+	if f.Rule != "manifest.v0-format" || f.Pointer != "/skillManifest" || f.Line != 2 || f.Column != 20 || f.Severity != Error {
+		t.Errorf("got %s %s at %d:%d (%s), want manifest.v0-format /skillManifest at 2:20", f.Rule, f.Pointer, f.Line, f.Column, f.Severity)
+	}
+	if !strings.Contains(f.Message, "skillgate migrate") {
+		t.Errorf("message %q does not say to run skillgate migrate", f.Message)
+	}
 }

@@ -27,7 +27,7 @@ func writeFiles(t *testing.T, files map[string]string) string {
 func TestLoadFolder(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		"skill-package/skill.json":                          baseManifest,
-		"skill-package/interactionModels/custom/en-US.json": `{"interactionModel": {"languageModel": {"invocationName": "space facts"}}}`,
+		"skill-package/interactionModels/custom/en-US.json": modelEnUS,
 		"skill-package/interactionModels/custom/en-GB.json": "{\n  \"interactionModel\": {,}\n}",
 		"skill-package/interactionModels/custom/en-UK.json": `{}`,
 	})
@@ -49,11 +49,12 @@ func TestLoadFolder(t *testing.T) {
 	want := []string{
 		"interactionModels/custom/en-GB.json:json.syntax:2:24",
 		"interactionModels/custom/en-UK.json:locale.invalid:1:1",
+		"interactionModels/custom/en-UK.json:model.language-model:1:1",
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("findings %q, want %q", got, want)
 	}
-	if r.Errors != 2 || r.Warnings != 0 || !r.Failed(Error) || !r.Failed(Warning) {
+	if r.Errors != 3 || r.Warnings != 0 || !r.Failed(Error) || !r.Failed(Warning) {
 		t.Errorf("counts %d/%d", r.Errors, r.Warnings)
 	}
 	if !strings.Contains(r.Findings[1].Message, "en-GB.json") {

@@ -258,6 +258,26 @@ var ruleCases = []ruleCase{
 	{"schema.pattern", "free trial", []edit{set(pub+"/paidSkillInformation", map[string]any{"pricing": map[string]any{"amazon.com": []any{
 		map[string]any{"offerType": "SUBSCRIPTION", "price": 1, "currency": "USD", "freeTrialInformation": map[string]any{"freeTrialDuration": "P2W"}}}},
 		"taxInformation": map[string]any{"category": "SOFTWARE"}})}, "", pub + "/paidSkillInformation/pricing/amazon.com/0/freeTrialInformation/freeTrialDuration", "pattern"},
+	// The valid side of rules whose invalid rows are above: each edit comes
+	// close to the rule without breaking it.
+	{"distribution.country-duplicate", "distinct countries", []edit{set(pub+"/distributionCountries", []any{"US", "GB", "DE"})}, "", "", ""},
+	{"privacy.locale-unpublished", "privacy for a newly published locale", []edit{set(pub+"/locales/de-DE", map[string]any{"name": "Weltraum", "examplePhrases": []any{"Alexa, öffne Weltraum"}}), set(prv+"/locales/de-DE", map[string]any{"privacyPolicyUrl": "https://spacefacts.org/de"})}, "", "", ""},
+	{"url.https", "https icon on a CDN", []edit{set(en+"/smallIconUri", "https://cdn.spacefacts.org/icons/small-108.png")}, "", "", ""},
+	{"icon.file-uri", "https icon", []edit{set(en+"/largeIconUri", "https://cdn.spacefacts.org/icons/large-512.png")}, "", "", ""},
+	{"endpoint.uri", "https endpoint on a custom skill", []edit{set(cus+"/endpoint", map[string]any{"uri": "https://spacefacts.org/alexa", "sslCertificateType": "Wildcard"})}, "", "", ""},
+	{"endpoint.ssl-certificate-type", "https with SelfSigned", []edit{set(cus+"/regions/EU/endpoint/sslCertificateType", "SelfSigned")}, "", "", ""},
+	{"endpoint.region", "NA and FE", []edit{set(cus+"/regions/NA", map[string]any{"endpoint": map[string]any{"uri": "arn:aws:lambda:us-east-1:123412341234:function:x"}}), set(cus+"/regions/FE", map[string]any{"endpoint": map[string]any{"uri": "arn:aws:lambda:us-west-2:123412341234:function:x"}})}, "", "", ""},
+	{"events.endpoint", "events with an https endpoint", []edit{set("/manifest/events/endpoint", map[string]any{"uri": "https://events.spacefacts.org/alexa", "sslCertificateType": "Trusted"})}, "", "", ""},
+	{"example-phrases.missing", "one phrase", []edit{set(pub+"/locales/en-GB/examplePhrases", []any{"Alexa, ask space facts for a fact"})}, "", "", ""},
+	{"example-phrases.count", "four", []edit{set(en+"/examplePhrases", []any{"Alexa, a", "b", "c", "d"})}, "", "", ""},
+	{"text.keywords", "30 keywords of 150 characters", []edit{set(en+"/keywords", keywords(30, 150))}, "", "", ""},
+	{"category.unknown", "documented category", []edit{set(pub+"/category", "GAMES")}, "", "", ""},
+	{"placeholder.endpoint", "real account and function", []edit{set(cus+"/endpoint/uri", "arn:aws:lambda:us-east-1:483920175634:function:space-facts-prod")}, "", "", ""},
+	{"placeholder.url", "a real domain that says example in its path", []edit{set(prv+"/locales/en-US/privacyPolicyUrl", "https://spacefacts.org/example/privacy")}, "", "", ""},
+	{"endpoint.missing-uri", "uri and sourceDir", []edit{set(cus+"/endpoint", map[string]any{"uri": "arn:aws:lambda:us-east-1:123412341234:function:space-facts", "sourceDir": "lambda"})}, "", "", ""},
+	{"url.amazon-host", "plain host", []edit{set(prv+"/locales/en-US/termsOfUseUrl", "https://legal.spacefacts.org/terms")}, "", "", ""},
+	{"endpoint.lambda-arn", "ARN with an alias", []edit{set(cus+"/endpoint/uri", "arn:aws:lambda:ap-northeast-1:123412341234:function:space-facts:prod")}, "", "", ""},
+	{"distribution.worldwide-conflict", "true without a list", []edit{set(pub+"/isAvailableWorldwide", true), del(pub + "/distributionCountries")}, "", "", ""},
 	{"schema.invalid", "", nil, "", "", ""},
 	// Strict reading, as rules (positions are tested in document_test.go).
 	{"json.syntax", "comma", nil, `{"manifest": {} "x": 1}`, "", "comma"},
@@ -267,6 +287,16 @@ var ruleCases = []ruleCase{
 	{"json.invalid-utf8", "latin-1", nil, "{\"manifest\": {\"x\": \"caf\xe9\"}}", "", "UTF-8"},
 	{"json.too-deep", "deep", nil, strings.Repeat("[", 70) + strings.Repeat("]", 70), "", "64"},
 	{"json.too-large", "", nil, "", "", ""},
+}
+
+// keywords returns n keywords of length runes each, all distinct.
+func keywords(n, length int) []any {
+	out := make([]any, n)
+	for i := range out {
+		k := fmt.Sprintf("k%02d", i)
+		out[i] = k + strings.Repeat("w", length-len(k))
+	}
+	return out
 }
 
 func make31() []any {
@@ -330,9 +360,35 @@ func TestEveryRuleIsTested(t *testing.T) {
 	// The valid case of every manifest rule is the base manifest
 	// (TestBaseManifestIsValid); rules with a boundary have explicit ones.
 	invalid := map[string]bool{}
+	valid := map[string]bool{}
 	for _, tc := range ruleCases {
-		if tc.name != "" && (tc.want != "" || tc.msg != "") {
+		switch {
+		case tc.name == "":
+		case tc.want != "" || tc.msg != "":
 			invalid[tc.rule] = true
+		default:
+			valid[tc.rule] = true
+		}
+	}
+	// Every manifest rule has a valid row of its own, next to the shared
+	// base manifest; the schema and syntax rules are the schema's and the
+	// reader's, tested with their boundaries in their own tests.
+	for _, tc := range ruleCases {
+		if !valid[tc.rule] && !strings.HasPrefix(tc.rule, "schema.") && !strings.HasPrefix(tc.rule, "json.") && tc.rule != "manifest.v0-format" {
+			t.Errorf("rule %s has no valid case in ruleCases", tc.rule)
+		}
+	}
+	// Model rules have theirs in modelCases, valid ones included.
+	for _, tc := range modelCases {
+		if tc.sev != 0 {
+			invalid[tc.rule] = true
+		} else {
+			valid[tc.rule] = true
+		}
+	}
+	for _, tc := range modelCases {
+		if !valid[tc.rule] {
+			t.Errorf("rule %s has no valid case in modelCases", tc.rule)
 		}
 	}
 	for _, r := range Rules() {
@@ -359,6 +415,11 @@ func TestEveryRuleIsTested(t *testing.T) {
 	for _, tc := range ruleCases {
 		if !ids[tc.rule] {
 			t.Errorf("test case for unregistered rule %s", tc.rule)
+		}
+	}
+	for _, tc := range modelCases {
+		if !ids[tc.rule] {
+			t.Errorf("model test case for unregistered rule %s", tc.rule)
 		}
 	}
 }
