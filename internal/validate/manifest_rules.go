@@ -285,8 +285,10 @@ var (
 // placeholder reports whether s still holds a value from a template, and
 // which part gave it away.
 func placeholder(s string) (string, bool) {
-	if m := placeholderText.FindString(s); m != "" {
-		return m, true
+	if mayHoldPlaceholder(s) {
+		if m := placeholderText.FindString(s); m != "" {
+			return m, true
+		}
 	}
 	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil || u.Host == "" {
@@ -308,6 +310,30 @@ func placeholder(s string) (string, bool) {
 
 // lambdaARN is arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]; the
 // partition may be aws-cn or aws-us-gov.
+// placeholderMarkers holds, for every alternative of placeholderText, a
+// literal it cannot match without (lower case). The regexp backtracks over
+// every position of every URL; most URLs hold none of these, and a substring
+// scan rules them out far faster. Keep the two in step.
+var placeholderMarkers = []string{"${", "{{", "<", "%", "__", "your", "xxxxxx", "todo", "fixme",
+	"replace", "change", "goes", "placeholder", "account", ":region:", ":123456789012:"}
+
+func mayHoldPlaceholder(s string) bool {
+	// (?i) folds a few non-ASCII letters onto ASCII ones (the Kelvin sign
+	// onto k, the long s onto s): leave anything non-ASCII to the regexp.
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	lower := strings.ToLower(s)
+	for _, m := range placeholderMarkers {
+		if strings.Contains(lower, m) {
+			return true
+		}
+	}
+	return false
+}
+
 var lambdaARN = regexp.MustCompile(`^arn:aws(-[a-z]+)*:lambda:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:(\$LATEST|[A-Za-z0-9_-]{1,128}))?$`)
 
 var regionKeys = []string{"NA", "EU", "FE"}

@@ -463,3 +463,33 @@ func TestSchemaFallback(t *testing.T) {
 		t.Errorf("instancePointer = %q", got)
 	}
 }
+
+// TestPlaceholderMarkers: the cheap pre-filter never hides a match of the
+// regexp: every string the regexp matches holds one of the markers.
+func TestPlaceholderMarkers(t *testing.T) {
+	for _, s := range []string{"${ARN}", "{{endpoint}}", "<your lambda>", "%LAMBDA_ARN%", "__LAMBDA_ENDPOINT__",
+		"YOUR_LAMBDA_ARN", "https://yourdomain.com", "arn:aws:lambda:us-east-1:XXXXXXXXXXXX:function:f", "TODO", "FixMe",
+		"replace-me", "CHANGEME", "url-goes-here", "PLACEHOLDER", "ACCOUNT_ID", "arn:aws:lambda:REGION:1:function:x",
+		"arn:aws:lambda:us-east-1:123456789012:function:x"} {
+		if placeholderText.FindString(s) == "" {
+			t.Errorf("%q: the regexp does not match it; fix the test", s)
+		}
+		if !mayHoldPlaceholder(s) {
+			t.Errorf("%q matches the regexp but the pre-filter rules it out", s)
+		}
+	}
+	if mayHoldPlaceholder("https://cdn.spacefacts.org/icons/small-108.png") {
+		t.Error("an ordinary URL should be ruled out by the pre-filter")
+	}
+}
+
+// FuzzPlaceholderMarkers checks the same on any input.
+func FuzzPlaceholderMarkers(f *testing.F) {
+	f.Add("${X}")
+	f.Add("https://example.org/a")
+	f.Fuzz(func(t *testing.T, s string) {
+		if placeholderText.FindString(s) != "" && !mayHoldPlaceholder(s) {
+			t.Errorf("%q matches the regexp but the pre-filter rules it out", s)
+		}
+	})
+}
