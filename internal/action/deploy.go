@@ -6,6 +6,7 @@ import (
 
 	"github.com/skillgate/skillgate/internal/deploy"
 	"github.com/skillgate/skillgate/internal/prcomment"
+	"github.com/skillgate/skillgate/internal/validate"
 )
 
 // deploy is the merge-time flow: validate, then deploy.Run with the drift
@@ -46,6 +47,7 @@ func (a *run) deploy(ctx context.Context) int {
 	opts := deploy.Options{
 		SkillID:     a.in.SkillID,
 		Manifest:    res.Package.Manifest.Raw,
+		Models:      packageModels(res.Package.Models),
 		Submit:      a.in.Submit,
 		PublishesAt: a.in.PublishesAt,
 		Timeout:     a.in.Timeout,
@@ -82,7 +84,7 @@ func (a *run) deploy(ctx context.Context) int {
 			a.setOutput("publication-status", out.Publication.Status)
 		}
 		if out.Changes != nil {
-			a.writeDiffFile(out.Changes.Unified)
+			a.writeDiffFile(out.Changes.FullDiff())
 		}
 		if md, merr := out.Markdown(); merr == nil {
 			a.r.summary(md)
@@ -116,6 +118,19 @@ func (a *run) appendResult(ctx context.Context, gh *prcomment.Client, out *deplo
 	if err != nil {
 		a.r.warning("the deploy result was not added to the plan comment: %v", err)
 	}
+}
+
+// packageModels is the package's models as deploy.Options takes them; nil
+// for a package without any, which deploys the manifest alone.
+func packageModels(docs map[string]*validate.Document) map[string][]byte {
+	if len(docs) == 0 {
+		return nil
+	}
+	out := make(map[string][]byte, len(docs))
+	for loc, d := range docs {
+		out[loc] = d.Raw
+	}
+	return out
 }
 
 func boolString(b bool) string {

@@ -9,8 +9,10 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/skillgate/skillgate/internal/deploy"
 	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/prcomment"
+	"github.com/skillgate/skillgate/internal/validate"
 )
 
 // Plan statuses. DESIGN.md gives `status` the deploy's values; in plan mode
@@ -80,7 +82,19 @@ func (a *run) plan(ctx context.Context) int {
 		a.setOutput("status", planFailed)
 		return exitFailed
 	}
-	marker := a.marker(prcomment.Marker{ETag: live.ETag, SHA256: sum})
+	// The marker records every repository locale's live model, so the
+	// deploy's drift guard can tell a console edit of a model apart.
+	var models []*diff.ModelResult
+	var extra map[string]string
+	if res.Package != nil && len(res.Package.Models) > 0 {
+		models, extra, err = deploy.PlanModels(ctx, client, a.in.SkillID, a.in.Stage, a.localModels(res.Package.Models))
+		if err != nil {
+			a.r.errorf("%v", err)
+			a.setOutput("status", planFailed)
+			return apiExit(err)
+		}
+	}
+	marker := a.marker(prcomment.Marker{ETag: live.ETag, SHA256: sum, Extra: extra})
 
 	var result *diff.Result
 	if res.Package != nil && res.Package.Manifest != nil && res.Package.Manifest.Value != nil {
@@ -94,11 +108,12 @@ func (a *run) plan(ctx context.Context) int {
 			a.setOutput("status", planFailed)
 			return exitFailed
 		}
+		result.AddModels(models...)
 	}
 	changed := result != nil && result.Changed()
 	a.setOutput("changed", fmt.Sprint(changed))
 	if result != nil {
-		a.writeDiffFile(result.Unified)
+		a.writeDiffFile(result.FullDiff())
 		a.r.println("plan: %s", result.Summary())
 	}
 	status := planNoChanges
@@ -114,6 +129,20 @@ func (a *run) plan(ctx context.Context) int {
 	a.r.summary(body)
 	a.comment(ctx, body)
 	return code
+}
+
+// localModels is the package's models for deploy.PlanModels; a file that
+// did not parse is hashed live but not compared (its findings say why).
+func (a *run) localModels(docs map[string]*validate.Document) map[string]deploy.LocalModel {
+	out := make(map[string]deploy.LocalModel, len(docs))
+	for loc, d := range docs {
+		m := deploy.LocalModel{Path: a.display(d.Path)}
+		if d.Value != nil {
+			m.Raw = d.Raw
+		}
+		out[loc] = m
+	}
+	return out
 }
 
 // display is path as a reviewer knows it: relative to the workspace.

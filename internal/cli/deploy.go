@@ -20,6 +20,11 @@ ETag, wait for the build, then optionally submit for certification or
 publication. No change means no update. A package with validation errors is
 not deployed.
 
+Interaction models (interactionModels/custom/<locale>.json) are compared per
+locale: only changed or new locales are written, each with the If-Match of its
+own read, and the wait covers every build. A live locale the package has no
+model for is left alone.
+
 --expect-etag (or --expect-sha256, the sha256 of the canonical manifest a plan
 showed) makes the deploy refuse when the live skill changed since you looked,
 unless --drift is warn or ignore.
@@ -117,6 +122,7 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 	out, err := deploy.Run(ctx, client, deploy.Options{
 		SkillID:      resolved.SkillID,
 		Manifest:     res.Package.Manifest.Raw,
+		Models:       packageModels(res.Package.Models),
 		Submit:       submit.value,
 		PublishesAt:  at,
 		Timeout:      *timeout,
@@ -138,6 +144,19 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "skillgate deploy: %v\n", err)
 	}
 	return deploy.ExitCode(err)
+}
+
+// packageModels is the package's models as deploy.Options takes them; nil
+// for a package without any, which deploys the manifest alone.
+func packageModels(docs map[string]*validate.Document) map[string][]byte {
+	if len(docs) == 0 {
+		return nil
+	}
+	out := make(map[string][]byte, len(docs))
+	for loc, d := range docs {
+		out[loc] = d.Raw
+	}
+	return out
 }
 
 // deploySource feeds the text report's source excerpts; a file that cannot be

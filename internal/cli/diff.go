@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/skillgate/skillgate/internal/deploy"
 	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/prcomment"
 	"github.com/skillgate/skillgate/internal/project"
@@ -14,8 +15,10 @@ import (
 )
 
 const diffDescription = `Show how the skill package differs from the skill's live manifest on SMAPI,
-without changing anything. PATH is the package folder or its skill.json
-(default: the package named by ask-resources.json, else skill-package).
+and each interactionModels/custom/<locale>.json from that locale's live model
+(intents, samples and slot values added and removed), without changing
+anything. PATH is the package folder or its skill.json (default: the package
+named by ask-resources.json, else skill-package).
 
 What the service rewrites on its own is not a change: key order, number
 spelling (1.0 against 1), the hosted URL of a file:// icon, and an endpoint
@@ -24,7 +27,8 @@ as "asset" or "kept from live".
 
   text      the changes by section, then a unified diff
   markdown  the pull-request comment skillgate posts, with its plan marker
-  json      {"changed":…,"count":…,"sections":[…],"changes":[…],"diff":"…"}
+  json      {"changed":…,"count":…,"sections":[…],"changes":[…],"diff":"…"},
+            plus "models":[…] when the package has interaction models
 
 Validation findings do not stop the diff; they are counted on stderr (and
 listed in the markdown). Credentials come from ASK_CLIENT_ID,
@@ -119,6 +123,26 @@ func runDiff(ctx context.Context, env *Env, args []string) int {
 		// sending something that is not a manifest.
 		return fail(ExitFailed, "compare %s with the %s manifest of %s: %v", manifest.Path, stage.value, resolved.SkillID, err)
 	}
+	var extra map[string]string
+	if len(res.Package.Models) > 0 {
+		local := make(map[string]deploy.LocalModel, len(res.Package.Models))
+		for loc, d := range res.Package.Models {
+			m := deploy.LocalModel{Path: d.Path}
+			if d.Value != nil { // a file that did not parse is in the findings
+				m.Raw = d.Raw
+			}
+			local[loc] = m
+		}
+		var models []*diff.ModelResult
+		if models, extra, err = deploy.PlanModels(ctx, client, resolved.SkillID, stage.value, local); err != nil {
+			var ce *smapi.ConfigError
+			if errors.As(err, &ce) {
+				return fail(ExitUsage, "%v", err)
+			}
+			return fail(ExitFailed, "%v", err)
+		}
+		result.AddModels(models...)
+	}
 
 	switch format.value {
 	case "json":
@@ -126,7 +150,7 @@ func runDiff(ctx context.Context, env *Env, args []string) int {
 	case "markdown":
 		var sum string
 		if sum, err = diff.SHA256(live.Body); err == nil {
-			marker := prcomment.Marker{Skill: resolved.SkillID, Stage: stage.value, ETag: live.ETag, SHA256: sum}
+			marker := prcomment.Marker{Skill: resolved.SkillID, Stage: stage.value, ETag: live.ETag, SHA256: sum, Extra: extra}
 			_, err = fmt.Fprint(env.Stdout, diff.RenderComment(diff.Comment{
 				Marker:   marker.String(),
 				Skill:    resolved.SkillID,

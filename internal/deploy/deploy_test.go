@@ -809,10 +809,25 @@ func TestGoldenSummary(t *testing.T) {
 	refused.Status, refused.Refused, refused.ETagAfter, refused.Publication, refused.Steps = StatusFailed, "drift", "", nil, base.Steps[:2]
 	refused.PlanNote = ""
 	refused.Errors = []string{"deploy refused: the live manifest changed since the plan: expected ETag etag-0, found ETag etag-1"}
+	withModels := base
+	withModels.Status, withModels.Submit, withModels.Publication = StatusFailed, SubmitNone, nil
+	withModels.Changes = modelChanges(t, changes)
+	withModels.Steps = append(base.Steps[1:3:3], StepTiming{"update the de-DE model", "ACCEPTED", 40 * time.Millisecond},
+		StepTiming{"update the en-US model", "ACCEPTED", 45 * time.Millisecond}, StepTiming{"build", "FAILED", 2 * time.Second})
+	withModels.Models = []ModelOutcome{
+		{Locale: "de-DE", New: true, Changed: true, Summary: withModels.Changes.Models[0].Summary(), SHA256Before: NoModel, Written: true, Build: "FAILED",
+			Steps:  []BuildStep{{"DIALOG_MODEL_BUILD", "SUCCEEDED"}, {"LANGUAGE_MODEL_QUICK_BUILD", "FAILED"}},
+			Errors: []string{"Sample utterance \"stelle | einen <timer>\" is invalid"}},
+		{Locale: "en-US", Changed: true, Summary: withModels.Changes.Models[1].Summary(), ETagBefore: "m-1", SHA256Before: "ab", Written: true, Build: "SUCCEEDED",
+			Steps: []BuildStep{{"DIALOG_MODEL_BUILD", "SUCCEEDED"}, {"LANGUAGE_MODEL_QUICK_BUILD", "SUCCEEDED"}, {"LANGUAGE_MODEL_FULL_BUILD", "SUCCEEDED"}}},
+		{Locale: "fr-FR", Summary: "no changes", ETagBefore: "m-2", SHA256Before: "cd"},
+	}
+	withModels.LeftAlone = []string{"ja-JP"}
+	withModels.Errors = []string{"the build FAILED: interactionModel de-DE: Sample utterance \"stelle | einen <timer>\" is invalid"}
 	for _, tc := range []struct {
 		name string
 		o    Outcome
-	}{{"succeeded", succeeded}, {"refused", refused}} {
+	}{{"succeeded", succeeded}, {"refused", refused}, {"models", withModels}} {
 		var md, txt bytes.Buffer
 		if err := tc.o.WriteMarkdown(&md); err != nil {
 			t.Fatal(err)
@@ -825,6 +840,23 @@ func TestGoldenSummary(t *testing.T) {
 		md.WriteString("\n---- comment line ----\n" + tc.o.CommentLine(mergeSHA) + "\n")
 		golden(t, filepath.Join("testdata", "summary-"+tc.name+".golden"), md.Bytes())
 	}
+}
+
+// modelChanges is changes plus a new de-DE model and a changed en-US one.
+func modelChanges(t *testing.T, changes *diff.Result) *diff.Result {
+	t.Helper()
+	c := *changes
+	de, err := diff.CompareModel("de-DE", readFile(t, "testdata/model-de-DE.json"), nil, diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, err := diff.CompareModel("en-US", withSample(t, "en-US", "start a {duration} timer"), readFile(t, "testdata/model-en-US.json"), diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Models = nil
+	c.AddModels(de, en)
+	return &c
 }
 
 func golden(t *testing.T, path string, got []byte) {

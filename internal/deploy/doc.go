@@ -1,8 +1,10 @@
 // Package deploy is what runs when a pull request merges: it reads the live
-// development manifest and its ETag, diffs it with the repository's, checks
-// the plan shown on the pull request for drift, updates the manifest with
-// If-Match, waits for the build on DESIGN.md's schedule, optionally submits
-// for certification or publication, and renders the deployment summary.
+// development manifest and each locale's interaction model with their ETags,
+// diffs them with the repository's, checks the plan shown on the pull
+// request for drift, updates what changed with If-Match (the manifest, then
+// each changed locale), waits for every build on DESIGN.md's schedule,
+// optionally submits for certification or publication, and renders the
+// deployment summary.
 //
 // The promises it keeps (DESIGN.md, "Promises"): every PUT carries the ETag
 // just read, a 412 is never retried, a drift from the plan refuses unless

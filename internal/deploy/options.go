@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"time"
 
 	"github.com/skillgate/skillgate/internal/prcomment"
@@ -17,7 +18,8 @@ const (
 	SubmitPublication   = "publication"
 )
 
-// Drift modes: what Run does when the live manifest changed since the plan.
+// Drift modes: what Run does when the live manifest (or a model it is about
+// to write) changed since the plan.
 const (
 	DriftFail   = "fail"
 	DriftWarn   = "warn"
@@ -38,6 +40,9 @@ const DefaultTimeout = 15 * time.Minute
 // maxScheduleAhead is how far ahead SMAPI accepts a publishesAt: "up to six
 // months from the current date" (seeds/smapi-publishing.txt).
 const maxScheduleMonths = 6
+
+// localeRE is the shape of a model's locale, as SMAPI's path takes it.
+var localeRE = regexp.MustCompile(`^[a-z]{2}-[A-Z]{2}$`)
 
 // writableStage is the only stage SMAPI lets a manifest be written to.
 const writableStage = "development"
@@ -106,6 +111,11 @@ type Options struct {
 	SkillID  string
 	Stage    string // the stage to write; "" means development, the only writable one
 	Manifest []byte // the repository's skill.json, as read from disk
+	// Models maps a locale to the repository's interaction model for it
+	// (interactionModels/custom/<locale>.json, as read). Only locales that
+	// differ from live are written; live locales missing here are left
+	// alone. Empty: the deploy covers the manifest only, as before models.
+	Models map[string][]byte
 
 	Submit      string    // SubmitNone (""), SubmitCertification or SubmitPublication
 	PublishesAt time.Time // for SubmitPublication: zero means now
@@ -150,6 +160,20 @@ func (o Options) normalize() (Options, error) {
 	}
 	if !json.Valid(o.Manifest) {
 		return o, &ConfigError{Field: "manifest", Message: "is not valid JSON: run 'skillgate validate' to find the mistake"}
+	}
+	if len(o.Models) > 0 {
+		models := make(map[string][]byte, len(o.Models))
+		for loc, raw := range o.Models {
+			raw = trimBOM(raw)
+			if !localeRE.MatchString(loc) {
+				return o, &ConfigError{Field: "models", Message: fmt.Sprintf("%q is not a locale like en-US: rename interactionModels/custom/%s.json", loc, loc)}
+			}
+			if !json.Valid(raw) {
+				return o, &ConfigError{Field: "models", Message: fmt.Sprintf("the %s interaction model is not valid JSON: run 'skillgate validate' to find the mistake", loc)}
+			}
+			models[loc] = raw
+		}
+		o.Models = models
 	}
 	switch o.Submit {
 	case "":

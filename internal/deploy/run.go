@@ -18,6 +18,8 @@ type Client interface {
 	GetManifest(ctx context.Context, skillID, stage string) (*smapi.Manifest, error)
 	UpdateManifest(ctx context.Context, skillID, stage string, body []byte, ifMatch string) (*smapi.Accepted, error)
 	GetStatus(ctx context.Context, skillID string, resources ...string) (*smapi.SkillStatus, error)
+	GetInteractionModel(ctx context.Context, skillID, stage, locale string) (*smapi.InteractionModel, error)
+	PutInteractionModel(ctx context.Context, skillID, stage, locale string, body []byte, ifMatch string) (*smapi.Accepted, error)
 	SubmitCertification(ctx context.Context, skillID string, opts smapi.CertificationOptions) (*smapi.Accepted, error)
 	SubmitPublication(ctx context.Context, skillID string, publishesAt time.Time) (*smapi.Accepted, error)
 	GetLatestPublication(ctx context.Context, skillID string) (*smapi.Publication, error)
@@ -45,12 +47,17 @@ type Outcome struct {
 	Submit        string
 	Certification string       // "SUBMITTED" once POST /submit was accepted, "FAILED" when it was not
 	Publication   *Publication // read back after a publication submission
-	Plan          *prcomment.Plan
-	PlanNote      string // how the drift guard decided, in one sentence
-	DriftWarning  string // set when drift: warn deployed over a drift
-	Refused       string // "drift" or "precondition" when nothing was written on purpose
-	Errors        []string
-	Elapsed       time.Duration
+	// Models is one entry per locale of the repository's models, in
+	// locale order; empty for a package without models.
+	Models []ModelOutcome
+	// LeftAlone lists the locales with a live model the repository lacks.
+	LeftAlone    []string
+	Plan         *prcomment.Plan
+	PlanNote     string // how the drift guard decided, in one sentence
+	DriftWarning string // set when drift: warn deployed over a drift
+	Refused      string // "drift" or "precondition" when nothing was written on purpose
+	Errors       []string
+	Elapsed      time.Duration
 }
 
 // StepTiming is one step of the deploy, for the summary.
@@ -69,9 +76,11 @@ type Publication struct {
 // Changed reports whether the deploy found anything to write.
 func (o *Outcome) Changed() bool { return o != nil && o.Changes != nil && o.Changes.Changed() }
 
-// Run deploys opts.Manifest to the skill's development stage: read the live
-// manifest and its ETag, diff, check the plan for drift, PUT with If-Match,
-// wait for the build, then submit if asked. See DESIGN.md, "Promises".
+// Run deploys opts.Manifest and opts.Models to the skill's development
+// stage: read the live manifest and each locale's model with their ETags,
+// diff, check the plan for drift, PUT what changed (the manifest first,
+// then each changed locale) with If-Match, wait for every build, then
+// submit if asked. See DESIGN.md, "Promises".
 //
 // The error is nil for SUCCEEDED and NO_CHANGES; otherwise it is a
 // *ConfigError (nothing was read or written), a *RefusedError (nothing was
@@ -147,28 +156,80 @@ func (r *runner) run(ctx context.Context) error {
 	r.out.ETagBefore = live.etag
 	r.out.SHA256Before = live.sha
 	p.Line(fmt.Sprintf("Live %s manifest of %s: ETag %s", r.opts.Stage, r.opts.SkillID, live.etag))
+	models, err := r.readModels(ctx)
+	if err != nil {
+		return err
+	}
 
 	changes, err := diff.Compare(r.opts.Manifest, live.body, diff.Options{})
 	if err != nil {
 		return fmt.Errorf("compare the repository's manifest with the live one: %w", err)
 	}
 	r.out.Changes = changes
+	if err := r.compareModels(changes, models); err != nil {
+		return err
+	}
+	r.leaveAlone(ctx)
 	if !changes.Changed() {
 		r.out.Status = StatusNoChanges
 		r.out.ETagAfter = live.etag
-		p.Line("No changes: the live manifest already matches the repository, nothing to deploy.")
+		if len(r.opts.Models) > 0 {
+			p.Line("No changes: the live manifest and interaction models already match the repository, nothing to deploy.")
+		} else {
+			p.Line("No changes: the live manifest already matches the repository, nothing to deploy.")
+		}
 		return nil
 	}
 	p.Line(plural(changes.Count(), "change") + " to deploy.")
 
-	if err := r.guard(plan, live); err != nil {
+	if err := r.guard(plan, live, models); err != nil {
 		return err
 	}
 
+	// The manifest goes first: a model may rely on what the manifest
+	// declares (a new locale, an interface), never the other way round.
+	var written []string
+	var acc *smapi.Accepted
+	manifest := false
+	if changes.ManifestChanged() {
+		if manifest, acc, err = r.writeManifest(ctx, live); err != nil {
+			return err
+		}
+		if manifest {
+			written = append(written, "the manifest")
+		}
+	}
+	var locales []string
+	for _, m := range r.out.Changes.ChangedModels() {
+		ok, err := r.writeModel(ctx, m.Locale, models[m.Locale], written)
+		if err != nil {
+			r.out.Status = StatusFailed
+			return err
+		}
+		if ok {
+			locales = append(locales, m.Locale)
+			written = append(written, "the "+m.Locale+" model")
+		}
+	}
+	if !manifest && len(locales) == 0 {
+		r.out.Status = StatusNoChanges
+		if r.out.ETagAfter == "" {
+			r.out.ETagAfter = live.etag
+		}
+		return nil
+	}
+	return r.afterPut(ctx, acc, manifest, locales)
+}
+
+// writeManifest PUTs the manifest with the If-Match of the read. It
+// reports false when, after waiting out someone else's update, the live
+// manifest already matches the repository.
+func (r *runner) writeManifest(ctx context.Context, live liveManifest) (bool, *smapi.Accepted, error) {
+	p := r.opts.Progress
 	for attempt := 0; ; attempt++ {
 		body, err := diff.ForDeploy(r.opts.Manifest, live.body)
 		if err != nil {
-			return fmt.Errorf("prepare the manifest to send: %w", err)
+			return false, nil, fmt.Errorf("prepare the manifest to send: %w", err)
 		}
 		var acc *smapi.Accepted
 		err = r.step("update the manifest", func() (string, error) {
@@ -187,9 +248,9 @@ func (r *runner) run(ctx context.Context) error {
 			} else {
 				p.Line(fmt.Sprintf("Update accepted (If-Match %s).", live.etag))
 			}
-			return r.afterPut(ctx, acc)
+			return true, acc, nil
 		case errors.As(err, &apiErr) && apiErr.Status == http.StatusPreconditionFailed:
-			return r.refuse(&RefusedError{
+			return false, nil, r.refuse(&RefusedError{
 				Reason:      "precondition",
 				PlannedETag: live.etag,
 				Message: fmt.Sprintf("SMAPI answered 412: the skill changed between the read (ETag %s) and the write, so nothing was written. "+
@@ -198,10 +259,10 @@ func (r *runner) run(ctx context.Context) error {
 			})
 		case errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict && attempt < max409:
 			p.Line("SMAPI answered 409: another update of the skill is in progress; waiting for it to finish.")
-			if _, err := r.wait(ctx, "wait for the other build", false); err != nil {
+			if _, err := r.wait(ctx, "wait for the other build", false, true, nil); err != nil {
 				var be *BuildError
 				if !errors.As(err, &be) || be.TimedOut {
-					return fmt.Errorf("waiting for the update already in progress: %w", err)
+					return false, nil, fmt.Errorf("waiting for the update already in progress: %w", err)
 				}
 				// That other build failed: the live manifest is unchanged by
 				// it, which the re-read below confirms.
@@ -209,30 +270,30 @@ func (r *runner) run(ctx context.Context) error {
 			}
 			again, err := r.read(ctx)
 			if err != nil {
-				return err
+				return false, nil, err
 			}
 			if again.sha != live.sha {
 				if err := r.drifted(live.etag, live.sha, again, "while the update in progress finished", ""); err != nil {
-					return err
+					return false, nil, err
 				}
 				// drift: warn or ignore goes on against the new live manifest.
 				changes, err := diff.Compare(r.opts.Manifest, again.body, diff.Options{})
 				if err != nil {
-					return fmt.Errorf("compare the repository's manifest with the live one: %w", err)
+					return false, nil, fmt.Errorf("compare the repository's manifest with the live one: %w", err)
 				}
+				changes.Models = r.out.Changes.Models
 				r.out.Changes = changes
-				if !changes.Changed() {
-					r.out.Status = StatusNoChanges
+				if !changes.ManifestChanged() {
 					r.out.ETagAfter = again.etag
 					p.Line("No changes left: the update in progress made the live manifest match the repository.")
-					return nil
+					return false, nil, nil
 				}
 			} else {
 				p.Line(fmt.Sprintf("The live manifest is still the planned one (ETag now %s); updating.", again.etag))
 			}
 			live = again
 		default:
-			return fmt.Errorf("update the %s manifest of %s: %w", r.opts.Stage, r.opts.SkillID, err)
+			return false, nil, fmt.Errorf("update the %s manifest of %s: %w", r.opts.Stage, r.opts.SkillID, err)
 		}
 	}
 }
@@ -261,14 +322,20 @@ func (r *runner) read(ctx context.Context) (liveManifest, error) {
 	return lm, err
 }
 
-// guard is the drift guard: it compares the live manifest just read with the
-// one the plan showed (or --expect-etag / --expect-sha256).
+// guard is the drift guard: it compares the live manifest and models just
+// read with the ones the plan showed (or --expect-etag / --expect-sha256,
+// which cover the manifest only).
 //
 // The sha256 of the canonical manifest wins over the ETag when both are
 // known: an ETag can change without the content changing (a PUT of the same
 // manifest), and what a reviewer approved is the content. With only an ETag
-// to go by (--expect-etag alone), the ETag decides.
-func (r *runner) guard(plan *prcomment.Plan, live liveManifest) error {
+// to go by (--expect-etag alone), the ETag decides. Models are checked by
+// sha256 alone, for the same reason.
+//
+// Only what is about to be written is checked: the manifest when it
+// changes, and each changed model whose locale the plan recorded. A live
+// change that is not written is not overwritten.
+func (r *runner) guard(plan *prcomment.Plan, live liveManifest, models map[string]liveModel) error {
 	p := r.opts.Progress
 	wantETag, wantSHA, from := r.opts.ExpectETag, r.opts.ExpectSHA256, "the expected version"
 	if plan != nil {
@@ -289,24 +356,50 @@ func (r *runner) guard(plan *prcomment.Plan, live liveManifest) error {
 		p.Line(r.out.PlanNote)
 		return nil
 	}
-	same := false
-	switch {
-	case wantSHA != "":
-		same = wantSHA == live.sha
-		if same && wantETag != "" && wantETag != live.etag {
-			r.out.PlanNote = fmt.Sprintf("The live ETag changed since %s (%s, now %s) but the manifest is the same; deploying.", from, wantETag, live.etag)
-			p.Line(r.out.PlanNote)
-			return nil
+	var note string
+	manifestDrift := false
+	if r.out.Changes.ManifestChanged() {
+		switch {
+		case wantSHA != "" && wantSHA == live.sha && wantETag != "" && wantETag != live.etag:
+			note = fmt.Sprintf("The live ETag changed since %s (%s, now %s) but the manifest is the same", from, wantETag, live.etag)
+		case wantSHA != "" && wantSHA == live.sha, wantSHA == "" && wantETag == live.etag:
+			note = fmt.Sprintf("The live manifest is the one %s showed (ETag %s)", from, live.etag)
+		default:
+			manifestDrift = true
 		}
-	default:
-		same = wantETag == live.etag
 	}
-	if same {
-		r.out.PlanNote = fmt.Sprintf("The live manifest is the one %s showed (ETag %s); deploying.", from, live.etag)
+	modelDrifts, checked := r.modelDrift(plan, models, "since "+from)
+	if !manifestDrift && len(modelDrifts) == 0 {
+		if len(checked) > 0 {
+			locs := strings.Join(checked, ", ")
+			switch {
+			case note != "" && len(checked) == 1:
+				note += ", and so is the " + locs + " interaction model"
+			case note != "":
+				note += ", and so are the " + locs + " interaction models"
+			case len(checked) == 1:
+				note = fmt.Sprintf("The live %s interaction model is the one %s showed", locs, from)
+			default:
+				note = fmt.Sprintf("The live %s interaction models are the ones %s showed", locs, from)
+			}
+		}
+		switch {
+		case note != "":
+		case plan == nil:
+			note = "Only interaction models change, and --expect-etag and --expect-sha256 cover the manifest only"
+		default:
+			note = fmt.Sprintf("Only interaction models change, and %s recorded no model hashes to check them against (a plan from before skillgate compared models)", from)
+		}
+		r.out.PlanNote = note + "; deploying."
 		p.Line(r.out.PlanNote)
 		return nil
 	}
-	return r.drifted(wantETag, wantSHA, live, "since "+from, unplanned(plan, r.out.Changes))
+	var what []string
+	if manifestDrift {
+		what = append(what, r.manifestDrift(wantETag, wantSHA, live, "since "+from, unplanned(plan, r.out.Changes)))
+	}
+	what = append(what, modelDrifts...)
+	return r.drift(strings.Join(what, "; "), wantETag, live.etag, nil)
 }
 
 // unplanned names the fields the deploy would now change that the plan
@@ -340,8 +433,18 @@ func unplanned(plan *prcomment.Plan, changes *diff.Result) string {
 // drifted applies the drift mode to a live manifest that is no longer the
 // expected one; extra, when not empty, says what changed.
 func (r *runner) drifted(wantETag, wantSHA string, live liveManifest, since, extra string) error {
-	what := fmt.Sprintf("the live manifest of %s changed %s: expected ETag %s (sha256 %s), found ETag %s (sha256 %s)%s",
+	return r.drift(r.manifestDrift(wantETag, wantSHA, live, since, extra), wantETag, live.etag, nil)
+}
+
+func (r *runner) manifestDrift(wantETag, wantSHA string, live liveManifest, since, extra string) string {
+	return fmt.Sprintf("the live manifest of %s changed %s: expected ETag %s (sha256 %s), found ETag %s (sha256 %s)%s",
 		r.opts.SkillID, since, orUnknown(wantETag), short(orUnknown(wantSHA)), live.etag, short(live.sha), extra)
+}
+
+// drift applies the drift mode to what, the description of every live
+// change found. written lists what this deploy already wrote before the
+// drift showed (only after waiting out someone else's build).
+func (r *runner) drift(what, wantETag, liveETag string, written []string) error {
 	switch r.opts.Drift {
 	case DriftIgnore:
 		r.out.PlanNote = "Drift ignored (drift: ignore): " + what + "."
@@ -353,11 +456,15 @@ func (r *runner) drifted(wantETag, wantSHA string, live liveManifest, since, ext
 		r.opts.Progress.Warning(r.out.DriftWarning)
 		return nil
 	}
+	nothing := "nothing was written"
+	if len(written) > 0 {
+		nothing = "nothing more was written" + alreadyWritten(written, r.opts.SkillID)
+	}
 	return r.refuse(&RefusedError{
 		Reason:      "drift",
 		PlannedETag: wantETag,
-		LiveETag:    live.etag,
-		Message: what + ". Someone edited the skill outside the repository; nothing was written. " +
+		LiveETag:    liveETag,
+		Message: what + ". Someone edited the skill outside the repository; " + nothing + ". " +
 			"Bring that change into the repository (or revert it in the console) and merge again, or set drift to warn or ignore to overwrite it",
 	})
 }
@@ -369,9 +476,12 @@ func (r *runner) refuse(e *RefusedError) error {
 	return e
 }
 
-// afterPut waits for the build, records the new ETag, then submits.
-func (r *runner) afterPut(ctx context.Context, acc *smapi.Accepted) error {
-	if _, err := r.wait(ctx, "build", true); err != nil {
+// afterPut waits for the build of everything written, records the new
+// ETag, then submits.
+func (r *runner) afterPut(ctx context.Context, acc *smapi.Accepted, manifest bool, locales []string) error {
+	st, err := r.wait(ctx, "build", true, manifest, locales)
+	r.recordBuilds(st, locales)
+	if err != nil {
 		r.out.Status = StatusFailed
 		return err
 	}
@@ -387,7 +497,11 @@ func (r *runner) afterPut(ctx context.Context, acc *smapi.Accepted) error {
 		r.opts.Progress.Line(fmt.Sprintf("Could not read the new ETag: %v", err))
 	}
 	r.out.Status = StatusSucceeded
-	r.opts.Progress.Line(fmt.Sprintf("Deployed: ETag %s → %s.", r.out.ETagBefore, r.out.ETagAfter))
+	line := fmt.Sprintf("Deployed: ETag %s → %s.", r.out.ETagBefore, r.out.ETagAfter)
+	if len(locales) > 0 {
+		line = fmt.Sprintf("Deployed: ETag %s → %s; interaction models built: %s.", r.out.ETagBefore, r.out.ETagAfter, strings.Join(locales, ", "))
+	}
+	r.opts.Progress.Line(line)
 	return r.submit(ctx)
 }
 

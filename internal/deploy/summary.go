@@ -32,6 +32,7 @@ var funcs = template.FuncMap{
 	"text":     text,
 	"value":    value,
 	"duration": duration,
+	"steps":    steps,
 }
 
 // Templates parse once; a parse error is a bug caught by every test.
@@ -71,6 +72,9 @@ func (o *Outcome) CommentLine(sha string) string {
 	switch {
 	case o.Status == StatusSucceeded:
 		fmt.Fprintf(&b, "%s **Deployed** %s to `%s`: %s, ETag %s → %s", icon(o.Status, ""), commit, o.Stage, plural(o.changeCount(), "change"), code(o.ETagBefore), code(o.ETagAfter))
+		if locs := o.writtenModels(); len(locs) > 0 {
+			fmt.Fprintf(&b, "; interaction models %s", strings.Join(locs, ", "))
+		}
 		if o.DriftWarning != "" {
 			b.WriteString(", over a drift from the plan (drift: warn)")
 		}
@@ -84,7 +88,11 @@ func (o *Outcome) CommentLine(sha string) string {
 			fmt.Fprintf(&b, " (%s)", o.Errors[len(o.Errors)-1])
 		}
 	case o.Status == StatusNoChanges:
-		fmt.Fprintf(&b, "%s **No changes** to deploy for %s: the live `%s` manifest already matches (ETag %s)", icon(o.Status, ""), commit, o.Stage, code(o.ETagBefore))
+		what := "manifest already matches"
+		if len(o.Models) > 0 {
+			what = "manifest and interaction models already match"
+		}
+		fmt.Fprintf(&b, "%s **No changes** to deploy for %s: the live `%s` %s (ETag %s)", icon(o.Status, ""), commit, o.Stage, what, code(o.ETagBefore))
 	case o.Refused != "":
 		fmt.Fprintf(&b, "%s **Deploy refused** for %s: %s", icon(o.Status, o.Refused), commit, strings.TrimPrefix(firstOr(o.Errors, "see the workflow run"), "deploy refused: "))
 	default:
@@ -111,28 +119,30 @@ func (o *Outcome) MarshalJSON() ([]byte, error) {
 		SHA256     string `json:"sha256,omitempty"`
 	}
 	v := struct {
-		SkillID       string        `json:"skillId"`
-		Stage         string        `json:"stage"`
-		Status        string        `json:"status"`
-		Changed       bool          `json:"changed"`
-		ETagBefore    string        `json:"etagBefore,omitempty"`
-		ETagAfter     string        `json:"etagAfter,omitempty"`
-		SHA256Before  string        `json:"sha256Before,omitempty"`
-		Changes       []diff.Change `json:"changes"`
-		Steps         []step        `json:"steps"`
-		Submit        string        `json:"submit"`
-		Certification string        `json:"certification,omitempty"`
-		Publication   *Publication  `json:"publication,omitempty"`
-		Plan          *plan         `json:"plan,omitempty"`
-		PlanNote      string        `json:"planNote,omitempty"`
-		DriftWarning  string        `json:"driftWarning,omitempty"`
-		Refused       string        `json:"refused,omitempty"`
-		Errors        []string      `json:"errors"`
-		ElapsedMS     int64         `json:"elapsedMs"`
+		SkillID       string         `json:"skillId"`
+		Stage         string         `json:"stage"`
+		Status        string         `json:"status"`
+		Changed       bool           `json:"changed"`
+		ETagBefore    string         `json:"etagBefore,omitempty"`
+		ETagAfter     string         `json:"etagAfter,omitempty"`
+		SHA256Before  string         `json:"sha256Before,omitempty"`
+		Changes       []diff.Change  `json:"changes"`
+		Models        []ModelOutcome `json:"models,omitempty"`
+		LeftAlone     []string       `json:"leftAlone,omitempty"`
+		Steps         []step         `json:"steps"`
+		Submit        string         `json:"submit"`
+		Certification string         `json:"certification,omitempty"`
+		Publication   *Publication   `json:"publication,omitempty"`
+		Plan          *plan          `json:"plan,omitempty"`
+		PlanNote      string         `json:"planNote,omitempty"`
+		DriftWarning  string         `json:"driftWarning,omitempty"`
+		Refused       string         `json:"refused,omitempty"`
+		Errors        []string       `json:"errors"`
+		ElapsedMS     int64          `json:"elapsedMs"`
 	}{
 		SkillID: o.SkillID, Stage: o.Stage, Status: o.Status, Changed: o.Changed(),
 		ETagBefore: o.ETagBefore, ETagAfter: o.ETagAfter, SHA256Before: o.SHA256Before,
-		Changes: []diff.Change{}, Steps: []step{}, Submit: o.Submit,
+		Changes: []diff.Change{}, Models: o.Models, LeftAlone: o.LeftAlone, Steps: []step{}, Submit: o.Submit,
 		Certification: o.Certification, Publication: o.Publication,
 		PlanNote: o.PlanNote, DriftWarning: o.DriftWarning, Refused: o.Refused,
 		Errors: append([]string{}, o.Errors...), ElapsedMS: o.Elapsed.Milliseconds(),
@@ -147,6 +157,26 @@ func (o *Outcome) MarshalJSON() ([]byte, error) {
 		v.Plan = &plan{PR: p.PR, PRURL: p.PRURL, CommentURL: p.CommentURL, ETag: p.Marker.ETag, SHA256: p.Marker.SHA256}
 	}
 	return json.Marshal(v)
+}
+
+// writtenModels lists the locales whose model the deploy wrote.
+func (o *Outcome) writtenModels() []string {
+	var out []string
+	for _, m := range o.Models {
+		if m.Written {
+			out = append(out, m.Locale)
+		}
+	}
+	return out
+}
+
+// steps lists a model build's steps with their status on one line.
+func steps(list []BuildStep) string {
+	parts := make([]string, 0, len(list))
+	for _, s := range list {
+		parts = append(parts, s.Name+" "+s.Status)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (o *Outcome) changeCount() int {

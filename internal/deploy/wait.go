@@ -28,18 +28,27 @@ func sameStates(a, b []smapi.ResourceState) bool {
 	return true
 }
 
-// wait polls GET /v1/skills/{id}/status?resource=manifest on opts.Schedule
-// until the manifest build SUCCEEDED or anything FAILED, or opts.Timeout
-// passed since the wait began. It prints a line at each change and at least
-// every Schedule.Heartbeat, inside one Progress group.
+// wait polls GET /v1/skills/{id}/status on opts.Schedule, for the manifest
+// when manifest is set and for the interaction model of each of locales,
+// until every one of them SUCCEEDED or any FAILED, or opts.Timeout passed
+// since the wait began. It prints a line at each change (a model's with its
+// build steps) and at least every Schedule.Heartbeat, inside one Progress
+// group.
 //
 // 429 and 5xx answers that outlast the client's own retries do not end the
 // wait: the build goes on regardless, so the next poll may well succeed.
 // That, and taking the Client interface, is why this is not
 // smapi.WaitForBuild, whose flattening of the status (States) it shares.
 // ours is false while waiting out someone else's build after a 409.
-func (r *runner) wait(ctx context.Context, stepName string, ours bool) (*smapi.SkillStatus, error) {
+func (r *runner) wait(ctx context.Context, stepName string, ours, manifest bool, locales []string) (*smapi.SkillStatus, error) {
 	p, sched := r.opts.Progress, r.opts.Schedule
+	var resources []string
+	if manifest {
+		resources = append(resources, smapi.ResourceManifest)
+	}
+	if len(locales) > 0 {
+		resources = append(resources, smapi.ResourceInteractionModel)
+	}
 	p.Group("Waiting for the build of " + r.opts.SkillID)
 	defer p.EndGroup()
 
@@ -58,7 +67,7 @@ func (r *runner) wait(ctx context.Context, stepName string, ours bool) (*smapi.S
 		remaining := deadline.Sub(r.opts.Now())
 		if remaining <= 0 {
 			record("TIMED_OUT")
-			return lastStatus, r.timeout(last, start)
+			return lastStatus, r.timeout(last, start, resources, locales)
 		}
 		if err := sleep(ctx, min(delay, remaining)); err != nil {
 			record("CANCELLED")
@@ -66,7 +75,7 @@ func (r *runner) wait(ctx context.Context, stepName string, ours bool) (*smapi.S
 		}
 		delay = sched.next(delay)
 
-		st, err := r.client.GetStatus(ctx, r.opts.SkillID, smapi.ResourceManifest)
+		st, err := r.client.GetStatus(ctx, r.opts.SkillID, resources...)
 		elapsed := r.opts.Now().Sub(start)
 		if err != nil {
 			var apiErr *smapi.Error
@@ -79,11 +88,11 @@ func (r *runner) wait(ctx context.Context, stepName string, ours bool) (*smapi.S
 			return lastStatus, fmt.Errorf("read the build status of %s: %w", r.opts.SkillID, err)
 		}
 		lastStatus = st
-		states := st.States([]string{smapi.ResourceManifest}, nil)
+		states := st.States(resources, locales)
 		now := r.opts.Now()
 		if !sameStates(states, last) || now.Sub(lastLine) >= sched.Heartbeat {
 			for _, s := range states {
-				p.Line(fmt.Sprintf("  %s (%s)", s, round(elapsed)))
+				p.Line(fmt.Sprintf("  %s (%s)", stateLine(s, st), round(elapsed)))
 			}
 			lastLine = now
 		}
@@ -135,7 +144,7 @@ func (r *runner) wait(ctx context.Context, stepName string, ours bool) (*smapi.S
 	}
 }
 
-func (r *runner) timeout(last []smapi.ResourceState, start time.Time) error {
+func (r *runner) timeout(last []smapi.ResourceState, start time.Time, resources, locales []string) error {
 	be := &BuildError{TimedOut: true, Elapsed: round(r.opts.Now().Sub(start)).String()}
 	for _, s := range last {
 		if s.Status != buildSucceeded && s.Status != buildFailed {
@@ -147,7 +156,15 @@ func (r *runner) timeout(last []smapi.ResourceState, start time.Time) error {
 		}
 	}
 	if len(be.InProgress) == 0 {
-		be.InProgress = []string{"manifest (no status reported yet)"}
+		for _, res := range resources {
+			if res == smapi.ResourceManifest {
+				be.InProgress = append(be.InProgress, "manifest (no status reported yet)")
+				continue
+			}
+			for _, l := range locales {
+				be.InProgress = append(be.InProgress, res+" "+l+" (no status reported yet)")
+			}
+		}
 	}
 	r.opts.Progress.Error(be.Error())
 	return be

@@ -86,16 +86,30 @@ type Result struct {
 	LiveCanonical []byte
 	// PlannedCanonical is what a deploy sends: ForDeploy(local, live).
 	PlannedCanonical []byte
+	// Models are the interaction model comparisons the caller added
+	// (AddModels), in locale order; empty for a package without models.
+	Models []*ModelResult
 }
 
-// Changed reports whether a deploy would change the live manifest: whether
-// any change is added, removed or changed.
+// Changed reports whether a deploy would change the live skill: whether
+// any manifest value is added, removed or changed, or any model differs.
 func (r *Result) Changed() bool {
 	return r.Count() > 0
 }
 
-// Count returns the number of added, removed and changed values.
+// Count returns the number of added, removed and changed manifest values,
+// plus each changed model's Count.
 func (r *Result) Count() int {
+	n := r.ManifestCount()
+	for _, m := range r.Models {
+		n += m.Count()
+	}
+	return n
+}
+
+// ManifestCount returns the number of added, removed and changed manifest
+// values.
+func (r *Result) ManifestCount() int {
 	n := 0
 	for _, c := range r.Changes {
 		if c.Kind.Counts() {
@@ -107,13 +121,17 @@ func (r *Result) Count() int {
 
 // Sections returns the sections holding at least one counted change, in
 // display order: publishing, publishing.<locale> (sorted), privacy, apis,
-// permissions, events, other.
+// permissions, events, other, then interactionModel.<locale> (sorted) for
+// each changed model.
 func (r *Result) Sections() []string {
 	var out []string
 	for _, c := range r.Changes {
 		if c.Kind.Counts() && !slices.Contains(out, c.Section) {
 			out = append(out, c.Section)
 		}
+	}
+	for _, m := range r.ChangedModels() {
+		out = append(out, m.Section())
 	}
 	return out
 }

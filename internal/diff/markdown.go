@@ -19,6 +19,10 @@ const MaxCommentLen = 65536
 // it is shortened with an ellipsis.
 const maxCell = 80
 
+// maxModelItems caps the rows of one locale's model table: a new locale
+// lists every intent and sample, which the unified diff shows anyway.
+const maxModelItems = 50
+
 //go:embed templates/*.tmpl
 var templateFS embed.FS
 
@@ -28,6 +32,7 @@ var commentTemplate = template.Must(template.New("").Funcs(template.FuncMap{
 	"code": codeSpan,
 	"cell": cell,
 	"num":  thousands,
+	"item": itemValue,
 }).ParseFS(templateFS, "templates/*.tmpl"))
 
 // Comment is everything the pull-request comment shows for one skill and
@@ -58,11 +63,19 @@ type commentView struct {
 	Rows                 []Change
 	RowsOmitted          int
 	Notes                []Change
+	Models               []modelView
 	Diff                 string // whole lines, each ending in a newline
 	DiffLines            int
 	Fence                string
 	Truncated            *truncation
 	MaxLen               string
+}
+
+type modelView struct {
+	Locale       string
+	Summary      string // escaped Markdown
+	Items        []ModelItem
+	ItemsOmitted int
 }
 
 type findingView struct {
@@ -75,12 +88,14 @@ type truncation struct {
 
 // RenderComment renders the Markdown body of the sticky comment: the marker,
 // a title, a one-line verdict, the findings, a table of changed fields, the
-// values kept from live, and the unified diff in a collapsed block.
+// values kept from live, a section per changed interaction model, and the
+// unified diff (manifest, then each changed model) in a collapsed block.
 //
 // When the body would exceed MaxCommentLen characters, the diff is cut on a
 // line boundary with a note saying how much was left out (the caller writes
 // the full diff to the diff-file output); if that is not enough the diff is
-// dropped, then table rows, then findings, each with a note.
+// dropped, then table rows (the manifest's, then the models'), then
+// findings, each with a note.
 func RenderComment(c Comment) string {
 	v := commentView{
 		Marker: c.Marker,
@@ -107,7 +122,14 @@ func RenderComment(c Comment) string {
 				v.Notes = append(v.Notes, ch)
 			}
 		}
-		diffLines = splitLines(c.Result.Unified)
+		for _, m := range c.Result.ChangedModels() {
+			mv := modelView{Locale: m.Locale, Summary: escapeMarkdown(m.Summary()), Items: m.Items()}
+			if len(mv.Items) > maxModelItems {
+				mv.Items, mv.ItemsOmitted = mv.Items[:maxModelItems], len(mv.Items)-maxModelItems
+			}
+			v.Models = append(v.Models, mv)
+		}
+		diffLines = splitLines(c.Result.FullDiff())
 	}
 
 	withDiff := func(k int) commentView {
@@ -134,15 +156,32 @@ func RenderComment(c Comment) string {
 		return out
 	}
 	v = withDiff(0)
-	rows := v.Rows
-	if out, ok := largestFitting(len(rows), func(k int) string {
+	rows, models := v.Rows, v.Models
+	items := 0
+	for _, m := range models {
+		items += len(m.Items)
+	}
+	// withRows keeps the first k rows: the manifest's table, then each
+	// model's in locale order.
+	withRows := func(k int) commentView {
 		w := v
-		w.Rows, w.RowsOmitted = rows[:k], len(rows)-k
-		return render(w)
-	}); ok {
+		n := min(k, len(rows))
+		w.Rows, w.RowsOmitted = rows[:n], len(rows)-n
+		k -= n
+		w.Models = make([]modelView, len(models))
+		for i, m := range models {
+			n := min(k, len(m.Items))
+			m.Items, m.ItemsOmitted = m.Items[:n], m.ItemsOmitted+len(m.Items)-n
+			k -= n
+			w.Models[i] = m
+		}
+		return w
+	}
+	if out, ok := largestFitting(len(rows)+items, func(k int) string { return render(withRows(k)) }); ok {
 		return out
 	}
-	v.Rows, v.RowsOmitted, v.Notes = nil, len(rows), nil
+	v = withRows(0)
+	v.Notes = nil
 	findings := v.Findings
 	if out, ok := largestFitting(len(findings), func(k int) string {
 		w := v
@@ -192,7 +231,11 @@ func render(v commentView) string {
 
 func verdict(c Comment) string {
 	var count, sections string // "3 changes", "publishing.en-US, apis"
+	live := "the live manifest"
 	if r := c.Result; r != nil {
+		if len(r.Models) > 0 {
+			live = "the live manifest and interaction models"
+		}
 		count = plural(r.Count(), "change", "changes")
 		secs := make([]string, 0, len(r.Sections()))
 		for _, s := range r.Sections() {
@@ -212,7 +255,7 @@ func verdict(c Comment) string {
 	counts := fmt.Sprintf("%s, %s", plural(errs, "error", "errors"), plural(warns, "warning", "warnings"))
 	switch {
 	case c.Failed && c.Result != nil && !c.Result.Changed():
-		return fmt.Sprintf("**Validation failed** (%s); no changes to the live manifest.", counts)
+		return fmt.Sprintf("**Validation failed** (%s); no changes to %s.", counts, live)
 	case c.Failed && c.Result != nil:
 		return fmt.Sprintf("**Validation failed** (%s); %s in %s.", counts, count, sections)
 	case c.Failed:
@@ -220,7 +263,7 @@ func verdict(c Comment) string {
 	case c.Result == nil:
 		return fmt.Sprintf("**Validation passed** (%s).", counts)
 	case !c.Result.Changed():
-		return "**No changes**: the package matches the live manifest."
+		return "**No changes**: the package matches " + live + "."
 	}
 	return fmt.Sprintf("**%s** in %s.", count, sections)
 }
@@ -319,4 +362,20 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// itemValue shows a model change's value in a table cell: the old and new
+// invocation names, a part's name as text, anything else as code.
+func itemValue(it ModelItem) string {
+	switch it.What {
+	case "invocation name":
+		before := "—"
+		if it.Before != "" {
+			before = cell(it.Before)
+		}
+		return before + " → " + cell(it.Value)
+	case "other":
+		return escapeMarkdown(it.Value)
+	}
+	return cell(it.Value)
 }

@@ -18,8 +18,9 @@ func (r *Result) Summary() string {
 }
 
 // Text writes the result for a terminal: the verdict, the changes grouped by
-// section (+ added, - removed, ~ changed, = kept or asset), then the unified
-// diff.
+// section (+ added, - removed, ~ changed, = kept or asset), each changed
+// interaction model with its intents, samples and slot values, then the
+// unified diffs.
 func (r *Result) Text(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString(r.Summary())
@@ -45,9 +46,15 @@ func (r *Result) Text(w io.Writer) error {
 			b.WriteByte('\n')
 		}
 	}
-	if r.Unified != "" {
+	for _, m := range r.ChangedModels() {
+		fmt.Fprintf(&b, "\n%s: %s\n", m.Section(), m.Summary())
+		for _, it := range m.Items() {
+			b.WriteString("  " + it.Text() + "\n")
+		}
+	}
+	if full := r.FullDiff(); full != "" {
 		b.WriteByte('\n')
-		b.WriteString(r.Unified)
+		b.WriteString(full)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -60,11 +67,15 @@ type jsonResult struct {
 	Sections []string `json:"sections"`
 	Changes  []Change `json:"changes"`
 	Diff     string   `json:"diff"`
+	// Models is left out for a package without models, so its output
+	// stays what it was before models were compared.
+	Models []*ModelResult `json:"models,omitempty"`
 }
 
 // JSON writes the result as one indented JSON object: changed, count,
-// sections, changes (each with pointer, section, kind, before, after) and
-// the unified diff.
+// sections, changes (each with pointer, section, kind, before, after), the
+// manifest's unified diff and, when models were compared, models (each
+// with locale, changed, count, summary, the lists and its own diff).
 func (r *Result) JSON(w io.Writer) error {
 	out := jsonResult{
 		Changed:  r.Changed(),
@@ -72,6 +83,7 @@ func (r *Result) JSON(w io.Writer) error {
 		Sections: r.Sections(),
 		Changes:  r.Changes,
 		Diff:     r.Unified,
+		Models:   r.Models,
 	}
 	if out.Sections == nil {
 		out.Sections = []string{}
@@ -90,4 +102,22 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return thousands(n) + " " + many
+}
+
+// Text is the item as one terminal line: "+ sample GetFactIntent: tell me
+// a fact", "~ invocation name: "old" -> "new"".
+func (it ModelItem) Text() string {
+	sign := map[Kind]string{KindAdded: "+", KindRemoved: "-"}[it.Kind]
+	if sign == "" {
+		sign = "~"
+	}
+	switch it.What {
+	case "invocation name":
+		return fmt.Sprintf("%s invocation name: %q -> %q", sign, it.Before, it.Value)
+	case "other":
+		return sign + " " + it.Value
+	case "intent":
+		return sign + " intent " + it.Value
+	}
+	return fmt.Sprintf("%s %s %s: %q", sign, it.What, it.Where, it.Value)
 }

@@ -48,13 +48,37 @@ func (c *Client) PutAccountLinking(ctx context.Context, skillID, stage string, b
 	}
 	k := call{op: "PutAccountLinking", method: http.MethodPut, path: stagePath(skillID, stage, "accountLinkingClient"),
 		body: body, ifMatch: ifMatch, ok: []int{http.StatusNoContent, http.StatusOK, http.StatusAccepted}}
-	return c.putChecked(ctx, k, payload, func(ctx context.Context) ([]byte, string, error) {
+	return c.putChecked(ctx, k, readableAccountLinking(payload), func(ctx context.Context) ([]byte, string, error) {
 		a, err := c.GetAccountLinking(ctx, skillID, stage)
 		if err != nil {
 			return nil, "", err
 		}
 		return a.Body, a.ETag, nil
 	})
+}
+
+// requestOnly are the fields of SMAPI's AccountLinkingRequestPayload that its
+// AccountLinkingResponse lacks. GET never shows them (the client secret is
+// write-only), so a live resource re-read after a lost PUT answer is
+// compared with what was sent minus these; otherwise a PUT carrying a
+// client secret, which AUTH_CODE linking always does, could never be
+// recognised as applied.
+var requestOnly = []string{"clientSecret", "reciprocalAccessTokenUrl", "skipOnEnablement"}
+
+// readableAccountLinking is payload as GetAccountLinking would show it.
+func readableAccountLinking(payload []byte) []byte {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &m); err != nil {
+		return payload
+	}
+	for _, f := range requestOnly {
+		delete(m, f)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return payload
+	}
+	return b
 }
 
 // DeleteAccountLinking removes a stage's account linking

@@ -330,7 +330,8 @@ func TestFaults(t *testing.T) {
 		wantMsg   string
 	}{
 		{status: 400, body: `{"message":"Bad","violations":[{"code":"X","message":"field y is wrong"}]}`, wantCalls: 1, wantHint: "Fix the request", wantMsg: "field y is wrong"},
-		{status: 401, body: `{"message":"Token is invalid/expired"}`, wantCalls: 1, wantHint: "must belong together", wantMsg: "Token is invalid"},
+		// Once more with a fresh token, then final.
+		{status: 401, body: `{"message":"Token is invalid/expired"}`, wantCalls: 2, wantHint: "must belong together", wantMsg: "Token is invalid"},
 		{status: 403, body: `{"message":"not allowed"}`, wantCalls: 1, wantHint: "not allowed for this stage", wantMsg: "not allowed"},
 		{status: 404, body: `{"message":"Skill not found"}`, wantCalls: 1, wantHint: "not visible to these credentials", wantMsg: "Skill not found"},
 		{status: 409, body: `{"message":"update in progress"}`, method: http.MethodPut, wantCalls: 1, wantHint: "in progress", wantMsg: "update in progress"},

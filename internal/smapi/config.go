@@ -89,10 +89,25 @@ type ConfigError struct {
 }
 
 func (e *ConfigError) Error() string {
+	var creds, other []string
+	for _, m := range e.Missing {
+		switch m {
+		case EnvClientID, EnvClientSecret, EnvRefreshToken:
+			creds = append(creds, m)
+		default:
+			other = append(other, m)
+		}
+	}
 	var parts []string
-	if len(e.Missing) > 0 {
+	// An access token stands in for the LWA credentials only: it carries no
+	// vendor id, so offering it for ASK_VENDOR_ID would send the user round
+	// in circles.
+	if len(creds) > 0 {
 		parts = append(parts, fmt.Sprintf("missing SMAPI credentials: set %s (or %s with a ready access token)",
-			strings.Join(e.Missing, ", "), EnvAccessToken))
+			strings.Join(creds, ", "), EnvAccessToken))
+	}
+	if len(other) > 0 {
+		parts = append(parts, "missing setting: set "+strings.Join(other, ", "))
 	}
 	if e.Problem != "" {
 		parts = append(parts, e.Problem)

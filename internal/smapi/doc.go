@@ -3,8 +3,10 @@
 // interaction models and account linking.
 //
 // Authentication and retries live in the client's transport, not in the
-// methods: an oauth2 refresh-token grant against Login with Amazon (or a
-// static access token), and go-retryablehttp for 429 (honouring Retry-After)
+// methods: an oauth2 refresh-token grant against Login with Amazon (one
+// token per client, fetched again on expiry and once when SMAPI refuses it
+// early with 401), or a static access token; and go-retryablehttp for 429
+// (honouring Retry-After)
 // and 5xx answers with exponential back-off and jitter. Every method takes a
 // context, returns a typed value, and reports SMAPI failures as *Error, whose
 // message says what the user should do next. Secrets never appear in errors

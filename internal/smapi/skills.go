@@ -73,7 +73,7 @@ func (c *Client) UpdateManifest(ctx context.Context, skillID, stage string, body
 // 404 that GetStatus briefly answers for the new skill.
 func (c *Client) CreateSkill(ctx context.Context, vendorID string, manifest []byte) (string, *Accepted, error) {
 	if vendorID == "" {
-		return "", nil, &ConfigError{Missing: []string{EnvVendorID}, Problem: "creating a skill needs a vendor id"}
+		return "", nil, &ConfigError{Missing: []string{EnvVendorID}, Problem: "creating a skill needs " + vendorHint}
 	}
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(manifest, &doc); err != nil {
@@ -108,6 +108,10 @@ func (c *Client) CreateSkill(ctx context.Context, vendorID string, manifest []by
 	c.mu.Unlock()
 	return out.SkillID, accepted(r), nil
 }
+
+// vendorHint says where the vendor id comes from, for the errors of the
+// operations that need one.
+const vendorHint = "the vendor id of the developer account (SMAPI's GET /v1/vendors lists the ones these credentials can use)"
 
 // ListOptions pages or filters ListSkills. SkillIDs (at most 10) cannot be
 // combined with MaxResults or NextToken.
@@ -160,7 +164,7 @@ type Link struct {
 // (GET /v1/skills?vendorId=&maxResults=&nextToken=&skillId=).
 func (c *Client) ListSkills(ctx context.Context, vendorID string, opts ListOptions) (*SkillList, error) {
 	if vendorID == "" {
-		return nil, &ConfigError{Missing: []string{EnvVendorID}, Problem: "listing skills needs a vendor id"}
+		return nil, &ConfigError{Missing: []string{EnvVendorID}, Problem: "listing skills needs " + vendorHint}
 	}
 	switch {
 	case opts.MaxResults < 0 || opts.MaxResults > MaxListResults:
@@ -224,7 +228,11 @@ func (c *Client) retryTransient(ctx context.Context, transient int, deadline tim
 		}
 		wait = sched.Next(wait)
 		if time.Now().Add(wait).After(deadline) {
-			se.Message = fmt.Sprintf("still not ready after %s: %s", window.Round(time.Millisecond), se.Message)
+			msg := fmt.Sprintf("still not ready after %s", window.Round(time.Millisecond))
+			if se.Message != "" {
+				msg += ": " + se.Message
+			}
+			se.Message = msg
 			return se
 		}
 		if err := sleepCtx(ctx, wait); err != nil {

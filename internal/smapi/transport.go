@@ -167,9 +167,9 @@ func newHTTPClient(cfg Config, lwa string, r *redactor) *http.Client {
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}}
 
-	var src oauth2.TokenSource
+	tokens := &tokenCache{redact: r}
 	if cfg.AccessToken != "" {
-		src = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.AccessToken, TokenType: "Bearer"})
+		tokens.tok = &oauth2.Token{AccessToken: cfg.AccessToken, TokenType: "Bearer"}
 	} else {
 		oc := &oauth2.Config{
 			ClientID:     cfg.ClientID,
@@ -177,31 +177,131 @@ func newHTTPClient(cfg Config, lwa string, r *redactor) *http.Client {
 			Endpoint:     oauth2.Endpoint{TokenURL: lwa + TokenPath, AuthStyle: oauth2.AuthStyleInParams},
 		}
 		lwaClient := &http.Client{Transport: retrying, CheckRedirect: noRedirect, Timeout: lwaTimeout}
-		// The context lives as long as the token source: oauth2 uses it for
-		// every refresh, only to find the HTTP client.
+		// The context only carries the HTTP client to oauth2, which runs
+		// the grant without the caller's context.
 		ctx := context.WithValue(context.Background(), oauth2.HTTPClient, lwaClient)
-		// Config.TokenSource is already a ReuseTokenSource: one token per
-		// client, refreshed when it expires.
-		src = oc.TokenSource(ctx, &oauth2.Token{RefreshToken: cfg.RefreshToken})
+		tokens.refresh = cfg.RefreshToken
+		tokens.fetch = func(refreshToken string) (*oauth2.Token, error) {
+			return oc.TokenSource(ctx, &oauth2.Token{RefreshToken: refreshToken}).Token()
+		}
 	}
 	return &http.Client{
-		Transport:     &oauth2.Transport{Source: learnTokens{src, r}, Base: retrying},
+		Transport:     &authTransport{tokens: tokens, base: retrying},
 		CheckRedirect: noRedirect,
 	}
 }
 
-// learnTokens tells the redactor every token the source hands out, so an
-// access token issued at run time is redacted like the configured secrets.
-type learnTokens struct {
-	src oauth2.TokenSource
-	r   *redactor
+var (
+	_ oauth2.TokenSource = (*tokenCache)(nil)
+	_ http.RoundTripper  = (*authTransport)(nil)
+)
+
+// tokenCache hands out one access token per client, fetched with the
+// refresh-token grant and replaced when it expires or when SMAPI refuses it
+// early. A static ASK_ACCESS_TOKEN (fetch nil) is never replaced.
+type tokenCache struct {
+	fetch  func(refreshToken string) (*oauth2.Token, error)
+	redact *redactor
+
+	mu      sync.Mutex // held across a fetch, so that concurrent callers share one
+	refresh string
+	tok     *oauth2.Token
 }
 
-func (l learnTokens) Token() (*oauth2.Token, error) {
-	t, err := l.src.Token()
+// Token returns the current token, fetching one when there is none or it
+// has expired. Every fetched token is taught to the redactor, so an access
+// token issued at run time is redacted like the configured secrets.
+func (c *tokenCache) Token() (*oauth2.Token, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fetch == nil || c.tok.Valid() {
+		return c.tok, nil
+	}
+	t, err := c.fetch(c.refresh)
 	if err != nil {
 		return nil, err
 	}
-	l.r.add(t.AccessToken, t.RefreshToken)
+	c.redact.add(t.AccessToken, t.RefreshToken)
+	if t.RefreshToken != "" {
+		// A grant may hand back a new refresh token; like oauth2's own
+		// refresher, later grants use it.
+		c.refresh = t.RefreshToken
+	}
+	c.tok = t
 	return t, nil
+}
+
+// renew forgets refused, the token SMAPI answered 401 to, and reports
+// whether asking again can bring a different one. A token that another
+// request already replaced is left alone, so that many requests refused
+// together cause one fetch, not one each.
+func (c *tokenCache) renew(refused string) bool {
+	if c.fetch == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tok != nil && c.tok.AccessToken == refused {
+		c.tok = nil
+	}
+	return true
+}
+
+// authTransport sets the bearer token. SMAPI can refuse a token before its
+// expires_in has run out (LWA revoked it, the security profile's secret was
+// rotated); such a 401 gets the request one fresh token and one more try.
+// A second 401 is final: then the credentials themselves are wrong, and the
+// caller reports it.
+type authTransport struct {
+	tokens *tokenCache
+	base   http.RoundTripper
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, used, err := t.send(req, req.Body)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	body, ok := rewind(req)
+	if !ok || !t.tokens.renew(used) {
+		if body != nil {
+			body.Close()
+		}
+		return resp, nil
+	}
+	// Drain the refusal so its connection can carry the second try.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorSize))
+	resp.Body.Close()
+	resp, _, err = t.send(req, body)
+	return resp, err
+}
+
+// send sends a copy of req with body and the current token, and returns the
+// token used. Like any RoundTripper it closes body, also on failure.
+func (t *authTransport) send(req *http.Request, body io.ReadCloser) (*http.Response, string, error) {
+	tok, err := t.tokens.Token()
+	if err != nil {
+		if body != nil {
+			body.Close()
+		}
+		return nil, "", err
+	}
+	r := req.Clone(req.Context())
+	r.Body = body
+	tok.SetAuthHeader(r)
+	resp, err := t.base.RoundTrip(r)
+	return resp, tok.AccessToken, err
+}
+
+// rewind returns a fresh copy of req's body for a second send; ok is false
+// when the body cannot be read again.
+func rewind(req *http.Request) (body io.ReadCloser, ok bool) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return req.Body, true
+	}
+	if req.GetBody == nil {
+		return nil, false
+	}
+	b, err := req.GetBody()
+	return b, err == nil
 }

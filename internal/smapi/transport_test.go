@@ -12,20 +12,28 @@ import (
 	"time"
 )
 
-// TestRetryAfterHonoured: a 429 with Retry-After: 1 is retried once, not
-// sooner than a second later, although MaxWait is milliseconds.
-func TestRetryAfterHonoured(t *testing.T) {
+// TestRetryAfterHTTPDate: a Retry-After given as an HTTP date is waited
+// out, not only parsed: the retry arrives no earlier than that date,
+// although MaxWait is milliseconds. (TestSimulatorRetryAfter covers the
+// delay-seconds form.)
+func TestRetryAfterHTTPDate(t *testing.T) {
 	t.Parallel()
 	c, f := setup(t)
 	var mu sync.Mutex
-	var times []time.Time
+	var arrivals []time.Time
+	var until time.Time
 	f.mux.HandleFunc("GET /v1/skills/{id}/stages/development/manifest", func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now()
 		mu.Lock()
-		times = append(times, time.Now())
-		n := len(times)
+		arrivals = append(arrivals, now)
+		first := len(arrivals) == 1
+		if first {
+			// HTTP dates have whole seconds: this one is 1 to 2 s ahead.
+			until = now.Add(2 * time.Second).UTC().Truncate(time.Second)
+		}
 		mu.Unlock()
-		if n == 1 {
-			w.Header().Set("Retry-After", "1")
+		if first {
+			w.Header().Set("Retry-After", until.Format(http.TimeFormat))
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
 		}
@@ -34,11 +42,14 @@ func TestRetryAfterHonoured(t *testing.T) {
 	if _, err := c.GetManifest(context.Background(), testSkill, StageDevelopment); err != nil {
 		t.Fatal(err)
 	}
-	if len(times) != 2 {
-		t.Fatalf("server saw %d requests, want 2", len(times))
+	mu.Lock()
+	defer mu.Unlock()
+	if len(arrivals) != 2 {
+		t.Fatalf("server saw %d requests, want 2", len(arrivals))
 	}
-	if gap := times[1].Sub(times[0]); gap < time.Second {
-		t.Errorf("retried after %s, before the 1s Retry-After", gap)
+	if arrivals[1].Before(until) {
+		t.Errorf("retried at %s, before the Retry-After date %s (%s after the first try)",
+			arrivals[1].UTC().Format(time.StampMilli), until.Format(time.StampMilli), arrivals[1].Sub(arrivals[0]))
 	}
 }
 
@@ -261,60 +272,119 @@ func TestRedactor(t *testing.T) {
 	}
 }
 
-// TestPutRetriedAfter5xxThen412: the first PUT was applied but answered
-// 500; the retry gets 412. The client rereads, finds what it sent, and
-// reports success.
+// TestPutRetriedAfter5xxThen412: the first PUT was applied but its answer
+// was a 5xx or never came; the retry gets 412. The client rereads, finds
+// what it sent, and reports success; for every conditional PUT it makes.
 func TestPutRetriedAfter5xxThen412(t *testing.T) {
 	t.Parallel()
-	const other = `{"manifest":{"manifestVersion":"1.0","x":2}}`
-	tests := []struct {
+	const (
+		modelBody = `{"interactionModel":{"languageModel":{"invocationName":"test","intents":[]}}}`
+		linking   = `{"type":"AUTH_CODE","clientId":"cid","clientSecret":"linking-secret","authorizationUrl":"https://example.com/a"}`
+	)
+	ctx := context.Background()
+	ops := []struct {
+		name     string
+		path     string // of the PUT and of the GET that rereads
+		same     string // the resource as GET shows it once the PUT was applied, keys reordered
+		other    string // the resource after someone else's change
+		put      func(*Client) (*Accepted, error)
+		location string // in the Location of an already applied PUT
+	}{
+		{
+			name: "manifest", path: "/v1/skills/{id}/stages/development/manifest",
+			same:  `{"manifest":{"publishingInformation":{"locales":{"en-US":{"name":"Test"}}},"manifestVersion":"1.0"}}`,
+			other: `{"manifest":{"manifestVersion":"1.0","x":2}}`,
+			put: func(c *Client) (*Accepted, error) {
+				return c.UpdateManifest(ctx, testSkill, StageDevelopment, []byte(manifestBody), "e1")
+			},
+			location: "/status?resource=manifest",
+		},
+		{
+			name: "interaction model", path: "/v1/skills/{id}/stages/development/interactionModel/locales/en-US",
+			same:  `{"interactionModel":{"languageModel":{"intents":[],"invocationName":"test"}}}`,
+			other: `{"interactionModel":{"languageModel":{"invocationName":"other","intents":[]}}}`,
+			put: func(c *Client) (*Accepted, error) {
+				return c.PutInteractionModel(ctx, testSkill, StageDevelopment, "en-US", []byte(modelBody), "e1")
+			},
+			location: "/status?resource=interactionModel",
+		},
+		{
+			// GET never shows the client secret that was sent.
+			name: "account linking", path: "/v1/skills/{id}/stages/development/accountLinkingClient",
+			same:  `{"authorizationUrl":"https://example.com/a","clientId":"cid","type":"AUTH_CODE"}`,
+			other: `{"authorizationUrl":"https://example.com/a","clientId":"someone-else","type":"AUTH_CODE"}`,
+			put: func(c *Client) (*Accepted, error) {
+				return c.PutAccountLinking(ctx, testSkill, StageDevelopment, []byte(linking), "e1")
+			},
+		},
+	}
+	cases := []struct {
 		name       string
-		first      int    // status of the first PUT
-		live       string // manifest GET answers afterwards
+		first      int  // status of the first PUT; 0 drops the connection unanswered
+		other      bool // the reread finds someone else's change
 		wantOK     bool
 		wantGET    int
 		wantStatus int
 	}{
-		{name: "applied", first: 500, live: manifestBody, wantOK: true, wantGET: 1},
-		{name: "applied, keys reordered", first: 503, live: `{"manifest":{"publishingInformation":{"locales":{"en-US":{"name":"Test"}}},"manifestVersion":"1.0"}}`, wantOK: true, wantGET: 1},
-		{name: "someone else changed it", first: 500, live: other, wantGET: 1, wantStatus: 412},
-		{name: "plain 412", first: 412, live: manifestBody, wantGET: 0, wantStatus: 412},
+		{name: "applied", first: 500, wantOK: true, wantGET: 1},
+		{name: "applied, 503", first: 503, wantOK: true, wantGET: 1},
+		{name: "applied, no answer", first: 0, wantOK: true, wantGET: 1},
+		{name: "someone else changed it", first: 500, other: true, wantGET: 1, wantStatus: 412},
+		{name: "plain 412", first: 412, wantGET: 0, wantStatus: 412},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			c, f := setup(t)
-			var puts, gets atomic.Int32
-			f.mux.HandleFunc("PUT /v1/skills/{id}/stages/development/manifest", func(w http.ResponseWriter, r *http.Request) {
-				if puts.Add(1) == 1 {
+	for _, op := range ops {
+		for _, tt := range cases {
+			t.Run(op.name+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				c, f := setup(t)
+				var puts, gets atomic.Int32
+				f.mux.HandleFunc("PUT "+op.path, func(w http.ResponseWriter, r *http.Request) {
+					if puts.Add(1) > 1 {
+						writeJSON(w, http.StatusPreconditionFailed, map[string]string{"message": "eTag mismatch"})
+						return
+					}
+					if tt.first == 0 {
+						conn, _, err := w.(http.Hijacker).Hijack()
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						conn.Close()
+						return
+					}
 					w.WriteHeader(tt.first)
-					return
+				})
+				f.mux.HandleFunc("GET "+op.path, func(w http.ResponseWriter, r *http.Request) {
+					gets.Add(1)
+					w.Header().Set("ETag", "e2")
+					if tt.other {
+						io.WriteString(w, op.other)
+						return
+					}
+					io.WriteString(w, op.same)
+				})
+				acc, err := op.put(c)
+				if tt.wantOK {
+					if err != nil {
+						t.Fatalf("err = %v, want success", err)
+					}
+					if !acc.AlreadyApplied || acc.ETag != "e2" || !strings.Contains(acc.Location, op.location) {
+						t.Errorf("Accepted = %+v, want AlreadyApplied with ETag e2 and Location with %q", acc, op.location)
+					}
+				} else {
+					var se *Error
+					if !errors.As(err, &se) || se.Status != tt.wantStatus {
+						t.Fatalf("err = %v, want status %d", err, tt.wantStatus)
+					}
 				}
-				writeJSON(w, http.StatusPreconditionFailed, map[string]string{"message": "eTag mismatch"})
+				if int(gets.Load()) != tt.wantGET {
+					t.Errorf("GET %d times, want %d", gets.Load(), tt.wantGET)
+				}
+				if puts.Load() != 2 && tt.first != 412 {
+					t.Errorf("PUT %d times, want 2 (the first, then its retry)", puts.Load())
+				}
 			})
-			f.mux.HandleFunc("GET /v1/skills/{id}/stages/development/manifest", func(w http.ResponseWriter, r *http.Request) {
-				gets.Add(1)
-				w.Header().Set("ETag", "e2")
-				io.WriteString(w, tt.live)
-			})
-			acc, err := c.UpdateManifest(context.Background(), testSkill, StageDevelopment, []byte(manifestBody), "e1")
-			if tt.wantOK {
-				if err != nil {
-					t.Fatalf("err = %v, want success", err)
-				}
-				if !acc.AlreadyApplied || acc.ETag != "e2" || !strings.Contains(acc.Location, "/status") {
-					t.Errorf("Accepted = %+v", acc)
-				}
-			} else {
-				var se *Error
-				if !errors.As(err, &se) || se.Status != tt.wantStatus {
-					t.Fatalf("err = %v, want status %d", err, tt.wantStatus)
-				}
-			}
-			if int(gets.Load()) != tt.wantGET {
-				t.Errorf("GET manifest %d times, want %d", gets.Load(), tt.wantGET)
-			}
-		})
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -110,8 +111,14 @@ func (st *SkillStatus) States(resources, locales []string) []ResourceState {
 				s.Status = lur.Status
 				s.Errors = messages(lur.Errors)
 				if lur.BuildDetails != nil {
+					// A failed step's errors are often the build's own
+					// errors again; each message is reported once.
 					for _, step := range lur.BuildDetails.Steps {
-						s.Errors = append(s.Errors, messages(step.Errors)...)
+						for _, m := range messages(step.Errors) {
+							if !slices.Contains(s.Errors, m) {
+								s.Errors = append(s.Errors, m)
+							}
+						}
 					}
 					if n := len(lur.BuildDetails.Steps); n > 0 {
 						last := lur.BuildDetails.Steps[n-1]

@@ -2,9 +2,11 @@ package smapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -177,6 +179,44 @@ func TestConfig(t *testing.T) {
 	}
 }
 
+// TestConfigErrorMessage: an access token is offered in place of the LWA
+// credentials only; it cannot stand in for the vendor id.
+func TestConfigErrorMessage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		err  ConfigError
+		want string
+	}{
+		{ConfigError{Missing: []string{EnvClientSecret, EnvRefreshToken}},
+			"missing SMAPI credentials: set ASK_CLIENT_SECRET, ASK_REFRESH_TOKEN (or ASK_ACCESS_TOKEN with a ready access token)"},
+		{ConfigError{Missing: []string{EnvVendorID}, Problem: "listing skills needs a vendor id"},
+			"missing setting: set ASK_VENDOR_ID; listing skills needs a vendor id"},
+		{ConfigError{Missing: []string{EnvClientID, EnvVendorID}},
+			"missing SMAPI credentials: set ASK_CLIENT_ID (or ASK_ACCESS_TOKEN with a ready access token); missing setting: set ASK_VENDOR_ID"},
+		{ConfigError{Problem: "ASK_LWA_TOKEN_HOST: bad"}, "ASK_LWA_TOKEN_HOST: bad"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q\nwant      %q", got, tt.want)
+		}
+	}
+
+	// What the operations that need a vendor id say without one.
+	c, f := setup(t, func(cfg *Config) { cfg.VendorID = "" })
+	f.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { t.Errorf("request sent without a vendor id: %s", r.URL) })
+	_, listErr := c.ListSkills(context.Background(), c.VendorID(), ListOptions{})
+	_, _, createErr := c.CreateSkill(context.Background(), c.VendorID(), []byte(manifestBody))
+	for op, err := range map[string]error{"ListSkills": listErr, "CreateSkill": createErr} {
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !slices.Equal(ce.Missing, []string{EnvVendorID}) {
+			t.Fatalf("%s: err = %v, want a *ConfigError missing %s", op, err, EnvVendorID)
+		}
+		if msg := err.Error(); !strings.Contains(msg, "set ASK_VENDOR_ID") || strings.Contains(msg, EnvAccessToken) || !strings.Contains(msg, "GET /v1/vendors") {
+			t.Errorf("%s: %q", op, msg)
+		}
+	}
+}
+
 func TestCanonical(t *testing.T) {
 	t.Parallel()
 	if !sameJSON([]byte(`{"b":1,"a":[1, 2.50]}`), []byte(`{ "a":[1,2.50],"b":1 }`)) {
@@ -184,5 +224,23 @@ func TestCanonical(t *testing.T) {
 	}
 	if sameJSON([]byte(`{"a":1}`), []byte(`{"a":2}`)) || sameJSON([]byte(`{`), []byte(`{`)) {
 		t.Error("different or invalid JSON compared equal")
+	}
+}
+
+// TestStatesErrorsOnce: SMAPI (and the simulator) repeat a failed step's
+// errors in lastUpdateRequest.errors; each message is reported once.
+func TestStatesErrorsOnce(t *testing.T) {
+	var st SkillStatus
+	raw := `{"interactionModel":{"en-US":{"lastUpdateRequest":{"status":"FAILED",
+		"errors":[{"message":"Slot type X has no values"}],
+		"buildDetails":{"steps":[{"name":"DIALOG_MODEL_BUILD","status":"SUCCEEDED"},
+			{"name":"LANGUAGE_MODEL_QUICK_BUILD","status":"FAILED","errors":[{"code":"BUILD_FAILED","message":"Slot type X has no values"},{"message":"Sample \"a\" is repeated"}]}]}}}}}`
+	if err := json.Unmarshal([]byte(raw), &st); err != nil {
+		t.Fatal(err)
+	}
+	got := st.States([]string{ResourceInteractionModel}, []string{"en-US"})
+	if len(got) != 1 || got[0].Step != "LANGUAGE_MODEL_QUICK_BUILD FAILED" ||
+		strings.Join(got[0].Errors, "|") != `Slot type X has no values|Sample "a" is repeated` {
+		t.Errorf("States = %+v", got)
 	}
 }

@@ -97,8 +97,13 @@ func (s *Server) putModel(c *call) response {
 	return r
 }
 
-// getAccountLinking is GET …/stages/{stage}/accountLinkingClient. The client
-// secret is write-only, as in SMAPI.
+// accountLinkingRequestOnly are the fields of the model's
+// AccountLinkingRequestPayload that AccountLinkingResponse lacks: accepted
+// on PUT, never shown by GET (the client secret is write-only).
+var accountLinkingRequestOnly = []string{"clientSecret", "reciprocalAccessTokenUrl", "skipOnEnablement"}
+
+// getAccountLinking is GET …/stages/{stage}/accountLinkingClient, without
+// the request-only fields, as in SMAPI.
 func (s *Server) getAccountLinking(c *call) response {
 	sk, resp, ok := s.lookup(c)
 	if !ok {
@@ -116,7 +121,9 @@ func (s *Server) getAccountLinking(c *call) response {
 	if err := json.Unmarshal(st.accountLinking.body, &m); err != nil {
 		return errorResponse(http.StatusInternalServerError, "stored account linking is not JSON: "+err.Error())
 	}
-	delete(m, "clientSecret")
+	for _, f := range accountLinkingRequestOnly {
+		delete(m, f)
+	}
 	r := jsonResponse(http.StatusOK, m)
 	r.header.Set("ETag", quoteETag(st.accountLinking.etag))
 	return r

@@ -53,6 +53,16 @@ func TestInteractionModel(t *testing.T) {
 	if hdr.Get("ETag") == etag {
 		t.Error("model ETag did not change")
 	}
+	// The accessor tests use to check what a deploy wrote agrees with GET.
+	if body, e, ok := h.s.InteractionModel(id, "development", "en-US"); !ok || e != hdr.Get("ETag") || !strings.Contains(string(body), "other sample") {
+		t.Errorf("InteractionModel = %q, %q, %v", body, e, ok)
+	}
+	if _, _, ok := h.s.InteractionModel(id, "development", "fr-FR"); ok {
+		t.Error("InteractionModel found a model never written")
+	}
+	if _, _, ok := h.s.InteractionModel("nope", "development", "en-US"); ok {
+		t.Error("InteractionModel found a model of an unknown skill")
+	}
 	if err := h.s.SetInteractionModel(id, "development", "xx", []byte(testModel)); err == nil {
 		t.Error("SetInteractionModel accepted a bad locale")
 	}
@@ -70,7 +80,8 @@ func TestAccountLinking(t *testing.T) {
 	id := h.skill()
 	path := "/v1/skills/" + id + "/stages/development/accountLinkingClient"
 	body := `{"accountLinkingRequest": {"type": "AUTH_CODE", "authorizationUrl": "https://example.com/a",
-		"clientId": "cid", "clientSecret": "csecret", "scopes": ["profile"]}}`
+		"clientId": "cid", "clientSecret": "csecret", "scopes": ["profile"],
+		"reciprocalAccessTokenUrl": "https://example.com/r", "skipOnEnablement": true}}`
 
 	h.want(404, "GET", path, "")
 	h.want(404, "DELETE", path, "")
@@ -89,8 +100,10 @@ func TestAccountLinking(t *testing.T) {
 	if hdr.Get("ETag") != etag || m["clientId"] != "cid" || m["type"] != "AUTH_CODE" {
 		t.Errorf("GET %v %q", m, hdr.Get("ETag"))
 	}
-	if _, ok := m["clientSecret"]; ok {
-		t.Error("GET returned the client secret")
+	for _, f := range []string{"clientSecret", "reciprocalAccessTokenUrl", "skipOnEnablement"} {
+		if _, ok := m[f]; ok {
+			t.Errorf("GET returned the request-only field %s", f)
+		}
 	}
 	h.want(412, "PUT", path, body, "If-Match", `"x"`)
 	h.want(204, "PUT", path, body, "If-Match", etag)

@@ -37,6 +37,10 @@ const maxBodyBytes = 4 << 20
 // Request is one entry of the request log: what a client sent and the status
 // it got. Header keeps Authorization so tests can check which token was used.
 type Request struct {
+	// Time is when the request arrived (on the server's clock), not when it
+	// was answered: the gap between two entries is then never longer than
+	// the client's own wait between sending them, so a test can check that
+	// a client waited at least as long as it was told to.
 	Time   time.Time
 	Method string
 	Path   string
@@ -127,6 +131,20 @@ func WithInteractionModel(skillID, stage, locale string, modelJSON []byte) Optio
 	}
 }
 
+// WithManifest preloads the manifest of a stage (development, certified or
+// live) of a skill added earlier by WithSkill, with no build, as if SMAPI
+// had held it all along. A live stage makes the skill published: the list
+// shows it PUBLISHED, and writes to live and deleting the skill are refused,
+// so tests of drift against live or of a refused delete need no
+// certification round trip. Errors surface as WithSkill's do.
+func WithManifest(skillID, stage string, manifestJSON []byte) Option {
+	return func(s *Server) {
+		if _, err := s.setManifest(skillID, stage, manifestJSON); err != nil && s.initErr == nil {
+			s.initErr = err
+		}
+	}
+}
+
 // WithBuildTime sets how long a manifest update or an interaction model
 // build stays IN_PROGRESS. Default 0: builds finish at once.
 func WithBuildTime(d time.Duration) Option { return func(s *Server) { s.buildTime = d } }
@@ -173,6 +191,9 @@ func WithStaticToken(token string) Option {
 
 // WithClock replaces time.Now, for tests that step time themselves. now is
 // called from request goroutines, so it must be safe for concurrent use.
+// Give it before WithSkill: a preloaded skill's creation is stamped with the
+// clock of that moment, and one created "after" the fake now stays in
+// creation (303) until the fake clock catches up.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
 // WithFault scripts a fault from the start (see Server.Fault).
@@ -345,6 +366,25 @@ func (s *Server) SetInteractionModel(skillID, stage, locale string, modelJSON []
 	return s.setModel(skillID, stage, locale, modelJSON)
 }
 
+// InteractionModel returns the interaction model of skillID for stage and
+// locale as GET serves it, and its ETag header value, so a test can check
+// what a deploy wrote. ok is false when there is no such model.
+func (s *Server) InteractionModel(skillID, stage, locale string) (body []byte, etag string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sk := s.skills[skillID]
+	if sk == nil {
+		return nil, "", false
+	}
+	s.settle(sk, s.now())
+	st := sk.stages[stage]
+	if st == nil || st.models[locale] == nil {
+		return nil, "", false
+	}
+	m := st.models[locale]
+	return bytes.Clone(m.body), quoteETag(m.etag), true
+}
+
 // Manifest returns the manifest of skillID in stage as GET serves it
 // ({"manifest": ...}) and its ETag header value. ok is false when the skill
 // or stage does not exist.
@@ -369,26 +409,12 @@ func (s *Server) Manifest(skillID, stage string) (body []byte, etag string, ok b
 func (s *Server) SetManifest(skillID, stage string, manifestJSON []byte) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sk := s.skills[skillID]
-	if sk == nil {
-		return "", fmt.Errorf("smapitest: no skill %q", skillID)
-	}
-	d, err := manifestDoc(manifestJSON)
-	if err != nil {
-		return "", err
-	}
-	st := sk.stages[stage]
-	if st == nil {
-		st = newStage()
-		sk.stages[stage] = st
-	}
-	st.manifest = d
-	sk.updated = s.now()
-	return quoteETag(d.etag), nil
+	return s.setManifest(skillID, stage, manifestJSON)
 }
 
 // ServeHTTP serves SMAPI and LWA requests.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	arrived := s.now()
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	rec := &statusWriter{ResponseWriter: w}
 	switch {
@@ -407,11 +433,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	s.record(r, body, rec.status)
+	s.record(r, arrived, body, rec.status)
 }
 
-func (s *Server) record(r *http.Request, body []byte, status int) {
+func (s *Server) record(r *http.Request, arrived time.Time, body []byte, status int) {
 	entry := Request{
+		Time:   arrived,
 		Method: r.Method,
 		Path:   r.URL.Path,
 		Query:  r.URL.Query(),
@@ -421,7 +448,6 @@ func (s *Server) record(r *http.Request, body []byte, status int) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	entry.Time = s.now()
 	if s.logLimit > 0 && len(s.log) >= s.logLimit {
 		// Drop the oldest half at once so appends stay amortised O(1).
 		n := copy(s.log, s.log[len(s.log)-s.logLimit/2:])

@@ -75,6 +75,31 @@ func TestFaultDelay(t *testing.T) {
 	}
 }
 
+// TestRequestTimeIsArrival: the log stamps a request when it arrives, so a
+// slow answer does not shrink the gap a client left before its next request
+// (the retry timing tests measure that gap).
+func TestRequestTimeIsArrival(t *testing.T) {
+	t.Parallel()
+	const delay = 50 * time.Millisecond
+	s := NewServer(WithStaticToken("t"), WithFault(Fault{Path: "/v1/skills", Delay: delay}))
+	req, _ := http.NewRequest("GET", s.URL+"/v1/skills?vendorId="+DefaultVendorID, nil)
+	req.Header.Set("Authorization", "Bearer t")
+	resp, err := s.Client().Do(req)
+	answered := time.Now()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	s.Close() // the entry is written after the answer; Close waits for it
+	reqs := s.Requests()
+	if len(reqs) != 1 || reqs[0].Status != 200 {
+		t.Fatalf("log %+v", reqs)
+	}
+	if d := answered.Sub(reqs[0].Time); d < delay {
+		t.Errorf("entry stamped %s before the answer arrived, want at least the %s delay", d, delay)
+	}
+}
+
 func TestRequestLog(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, WithRequestLogLimit(4))
@@ -117,9 +142,18 @@ func TestRequestLog(t *testing.T) {
 func TestMisconfiguration(t *testing.T) {
 	t.Parallel()
 	for name, opt := range map[string]Option{
-		"bad manifest":    WithSkill("a", []byte(`{"manifest":`)),
-		"model for none":  WithInteractionModel("none", "development", "en-US", []byte(testModel)),
-		"duplicate skill": func(s *Server) { WithSkill("a", []byte(testManifest))(s); WithSkill("a", []byte(testManifest))(s) },
+		"bad manifest":      WithSkill("a", []byte(`{"manifest":`)),
+		"model for none":    WithInteractionModel("none", "development", "en-US", []byte(testModel)),
+		"duplicate skill":   func(s *Server) { WithSkill("a", []byte(testManifest))(s); WithSkill("a", []byte(testManifest))(s) },
+		"manifest for none": WithManifest("none", "live", []byte(testManifest)),
+		"manifest for a bad stage": func(s *Server) {
+			WithSkill("a", []byte(testManifest))(s)
+			WithManifest("a", "beta", []byte(testManifest))(s)
+		},
+		"bad stage manifest": func(s *Server) {
+			WithSkill("a", []byte(testManifest))(s)
+			WithManifest("a", "live", []byte(`{"skillManifest": {}}`))(s)
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

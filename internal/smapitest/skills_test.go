@@ -453,3 +453,51 @@ func TestUnknownRoute(t *testing.T) {
 		t.Errorf("message %v", m)
 	}
 }
+
+// TestWithManifest preloads a live stage that differs from development, as
+// a published skill with unreleased edits has.
+func TestWithManifest(t *testing.T) {
+	t.Parallel()
+	const id = "amzn1.ask.skill.preloaded"
+	liveManifest := strings.Replace(testManifest, `"name": "Sample"`, `"name": "Sample Live"`, 1)
+	devManifest := strings.Replace(testManifest, `"name": "Sample"`, `"name": "Sample Dev"`, 1)
+	h := newHarness(t,
+		WithSkill(id, []byte(testManifest)),
+		WithManifest(id, "live", []byte(liveManifest)),
+		WithManifest(id, "development", []byte(devManifest)),
+	)
+
+	live, liveHdr := h.want(200, "GET", manifestPath(id, "live"), "")
+	dev, devHdr := h.want(200, "GET", manifestPath(id, "development"), "")
+	if dig(live, "manifest", "publishingInformation", "locales", "en-US", "name") != "Sample Live" ||
+		dig(dev, "manifest", "publishingInformation", "locales", "en-US", "name") != "Sample Dev" {
+		t.Errorf("live %v, development %v", live, dev)
+	}
+	if liveHdr.Get("ETag") == "" || liveHdr.Get("ETag") == devHdr.Get("ETag") {
+		t.Errorf("ETags live %q, development %q: want two different ones", liveHdr.Get("ETag"), devHdr.Get("ETag"))
+	}
+	if body, etag, ok := h.s.Manifest(id, "live"); !ok || etag != liveHdr.Get("ETag") || !strings.Contains(string(body), "Sample Live") {
+		t.Errorf("Manifest(live) = %s, %q, %v", body, etag, ok)
+	}
+	h.want(404, "GET", manifestPath(id, "certified"), "")
+
+	list, _ := h.want(200, "GET", "/v1/skills?vendorId="+DefaultVendorID, "")
+	e := stageEntry(list, "live")
+	if e["publicationStatus"] != "PUBLISHED" || dig(e, "nameByLocale", "en-US") != "Sample Live" || e["asin"] == nil {
+		t.Errorf("live list entry %v", e)
+	}
+	if e := stageEntry(list, "development"); e["publicationStatus"] != "DEVELOPMENT" {
+		t.Errorf("development list entry %v", e)
+	}
+
+	// Published: live is read-only, the skill cannot be deleted, but it can
+	// be unpublished; development stays writable.
+	h.want(403, "PUT", manifestPath(id, "live"), testManifest)
+	h.want(403, "DELETE", "/v1/skills/"+id, "")
+	h.want(202, "PUT", manifestPath(id, "development"), testManifest)
+	h.want(202, "POST", "/v1/skills/"+id+"/unpublish", `{"type": "HIDE", "reason": "Other"}`)
+	list, _ = h.want(200, "GET", "/v1/skills?vendorId="+DefaultVendorID, "")
+	if e := stageEntry(list, "live"); e["publicationStatus"] != "HIDDEN" {
+		t.Errorf("after HIDE: %v", e)
+	}
+}

@@ -206,6 +206,33 @@ func (s *Server) addSkill(id string, manifestJSON []byte) (string, error) {
 	return id, nil
 }
 
+func (s *Server) setManifest(skillID, stageName string, manifestJSON []byte) (string, error) {
+	sk := s.skills[skillID]
+	if sk == nil {
+		return "", fmt.Errorf("smapitest: manifest for unknown skill %q; add the skill first", skillID)
+	}
+	switch stageName {
+	case stageDevelopment, stageCertified, stageLive:
+	default:
+		return "", fmt.Errorf("smapitest: stage %q is not one of development, certified, live", stageName)
+	}
+	d, err := manifestDoc(manifestJSON)
+	if err != nil {
+		return "", err
+	}
+	st := sk.stages[stageName]
+	if st == nil {
+		st = newStage()
+		sk.stages[stageName] = st
+	}
+	st.manifest = d
+	if stageName == stageLive && sk.liveStatus == "" {
+		sk.liveStatus = pubPublished
+	}
+	sk.updated = s.now()
+	return quoteETag(d.etag), nil
+}
+
 func (s *Server) setModel(skillID, stageName, locale string, modelJSON []byte) error {
 	sk := s.skills[skillID]
 	if sk == nil {
