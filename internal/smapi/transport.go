@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -167,9 +168,9 @@ func newHTTPClient(cfg Config, lwa string, r *redactor) *http.Client {
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}}
 
-	tokens := &tokenCache{redact: r}
+	src := &lwaSource{redact: r}
 	if cfg.AccessToken != "" {
-		tokens.tok = &oauth2.Token{AccessToken: cfg.AccessToken, TokenType: "Bearer"}
+		src.cur = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.AccessToken, TokenType: "Bearer"})
 	} else {
 		oc := &oauth2.Config{
 			ClientID:     cfg.ClientID,
@@ -177,93 +178,88 @@ func newHTTPClient(cfg Config, lwa string, r *redactor) *http.Client {
 			Endpoint:     oauth2.Endpoint{TokenURL: lwa + TokenPath, AuthStyle: oauth2.AuthStyleInParams},
 		}
 		lwaClient := &http.Client{Transport: retrying, CheckRedirect: noRedirect, Timeout: lwaTimeout}
-		// The context only carries the HTTP client to oauth2, which runs
-		// the grant without the caller's context.
+		// The context lives as long as the token source: oauth2 uses it for
+		// every refresh, only to find the HTTP client.
 		ctx := context.WithValue(context.Background(), oauth2.HTTPClient, lwaClient)
-		tokens.refresh = cfg.RefreshToken
-		tokens.fetch = func(refreshToken string) (*oauth2.Token, error) {
-			return oc.TokenSource(ctx, &oauth2.Token{RefreshToken: refreshToken}).Token()
+		// Config.TokenSource is a ReuseTokenSource: one token per client,
+		// refreshed by oauth2 when it expires.
+		src.renewed = func() oauth2.TokenSource {
+			return oc.TokenSource(ctx, &oauth2.Token{RefreshToken: cfg.RefreshToken})
 		}
+		src.cur = src.renewed()
 	}
 	return &http.Client{
-		Transport:     &authTransport{tokens: tokens, base: retrying},
+		Transport:     &renewOn401{src: src, base: &oauth2.Transport{Source: src, Base: retrying}},
 		CheckRedirect: noRedirect,
 	}
 }
 
 var (
-	_ oauth2.TokenSource = (*tokenCache)(nil)
-	_ http.RoundTripper  = (*authTransport)(nil)
+	_ oauth2.TokenSource = (*lwaSource)(nil)
+	_ http.RoundTripper  = (*renewOn401)(nil)
 )
 
-// tokenCache hands out one access token per client, fetched with the
-// refresh-token grant and replaced when it expires or when SMAPI refuses it
-// early. A static ASK_ACCESS_TOKEN (fetch nil) is never replaced.
-type tokenCache struct {
-	fetch  func(refreshToken string) (*oauth2.Token, error)
-	redact *redactor
+// lwaSource is the client's token source: oauth2's own caching source,
+// which it replaces with a fresh one when SMAPI refuses a token before its
+// expiry (LWA revoked it, the security profile's secret was rotated).
+// Every token it hands out is taught to the redactor, so an access token
+// issued at run time is redacted like the configured secrets.
+type lwaSource struct {
+	redact  *redactor
+	renewed func() oauth2.TokenSource // nil for a static ASK_ACCESS_TOKEN
 
-	mu      sync.Mutex // held across a fetch, so that concurrent callers share one
-	refresh string
-	tok     *oauth2.Token
+	mu  sync.Mutex
+	cur oauth2.TokenSource
 }
 
-// Token returns the current token, fetching one when there is none or it
-// has expired. Every fetched token is taught to the redactor, so an access
-// token issued at run time is redacted like the configured secrets.
-func (c *tokenCache) Token() (*oauth2.Token, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.fetch == nil || c.tok.Valid() {
-		return c.tok, nil
-	}
-	t, err := c.fetch(c.refresh)
+func (l *lwaSource) Token() (*oauth2.Token, error) {
+	l.mu.Lock()
+	src := l.cur
+	l.mu.Unlock()
+	t, err := src.Token()
 	if err != nil {
 		return nil, err
 	}
-	c.redact.add(t.AccessToken, t.RefreshToken)
-	if t.RefreshToken != "" {
-		// A grant may hand back a new refresh token; like oauth2's own
-		// refresher, later grants use it.
-		c.refresh = t.RefreshToken
-	}
-	c.tok = t
+	l.redact.add(t.AccessToken, t.RefreshToken)
 	return t, nil
 }
 
-// renew forgets refused, the token SMAPI answered 401 to, and reports
-// whether asking again can bring a different one. A token that another
-// request already replaced is left alone, so that many requests refused
-// together cause one fetch, not one each.
-func (c *tokenCache) renew(refused string) bool {
-	if c.fetch == nil {
+// renew drops the cached token when it is still refused, the one SMAPI
+// answered 401 to, and reports whether asking again can bring a different
+// one. A source another request already renewed is kept, so that many
+// requests refused together cause one new grant, not one each.
+func (l *lwaSource) renew(refused string) bool {
+	if l.renewed == nil {
 		return false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.tok != nil && c.tok.AccessToken == refused {
-		c.tok = nil
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t, err := l.cur.Token(); err != nil || t.AccessToken == refused {
+		l.cur = l.renewed()
 	}
 	return true
 }
 
-// authTransport sets the bearer token. SMAPI can refuse a token before its
-// expires_in has run out (LWA revoked it, the security profile's secret was
-// rotated); such a 401 gets the request one fresh token and one more try.
-// A second 401 is final: then the credentials themselves are wrong, and the
-// caller reports it.
-type authTransport struct {
-	tokens *tokenCache
-	base   http.RoundTripper
+// renewOn401 gives a request refused with 401 one fresh token and one more
+// try. A second 401 is final: then the credentials themselves are wrong,
+// and the caller reports it.
+type renewOn401 struct {
+	src  *lwaSource
+	base http.RoundTripper // oauth2.Transport: sets the bearer token
 }
 
-func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, used, err := t.send(req, req.Body)
-	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+func (t *renewOn401) RoundTrip(req *http.Request) (*http.Response, error) {
+	body, rewindable := rewind(req)
+	resp, err := t.base.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || !rewindable {
+		if body != nil {
+			body.Close()
+		}
 		return resp, err
 	}
-	body, ok := rewind(req)
-	if !ok || !t.tokens.renew(used) {
+	// oauth2.Transport sent a clone holding the token it used.
+	used := strings.TrimPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")
+	if !t.src.renew(used) {
 		if body != nil {
 			body.Close()
 		}
@@ -272,25 +268,9 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// Drain the refusal so its connection can carry the second try.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorSize))
 	resp.Body.Close()
-	resp, _, err = t.send(req, body)
-	return resp, err
-}
-
-// send sends a copy of req with body and the current token, and returns the
-// token used. Like any RoundTripper it closes body, also on failure.
-func (t *authTransport) send(req *http.Request, body io.ReadCloser) (*http.Response, string, error) {
-	tok, err := t.tokens.Token()
-	if err != nil {
-		if body != nil {
-			body.Close()
-		}
-		return nil, "", err
-	}
-	r := req.Clone(req.Context())
-	r.Body = body
-	tok.SetAuthHeader(r)
-	resp, err := t.base.RoundTrip(r)
-	return resp, tok.AccessToken, err
+	again := req.Clone(req.Context())
+	again.Body = body
+	return t.base.RoundTrip(again)
 }
 
 // rewind returns a fresh copy of req's body for a second send; ok is false
