@@ -30,12 +30,13 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup:               setupScript,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"github-pr":       cmdGitHubPR,
-			"github-comments": cmdGitHubComments,
-			"console-edit":    cmdConsoleEdit,
-			"masked-only":     cmdMaskedOnly,
-			"outputs":         cmdOutputs,
-			"github-forbid":   cmdGitHubForbid,
+			"github-pr":        cmdGitHubPR,
+			"github-comments":  cmdGitHubComments,
+			"console-edit":     cmdConsoleEdit,
+			"masked-only":      cmdMaskedOnly,
+			"outputs":          cmdOutputs,
+			"github-forbid":    cmdGitHubForbid,
+			"github-ratelimit": cmdGitHubRateLimit,
 		},
 	})
 }
@@ -158,6 +159,21 @@ func cmdGitHubForbid(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: github-forbid on|off")
 	}
 	ts.Value("github").(*githubtest.Server).SetForbidCommentWrites(args[0] == "on")
+}
+
+// cmdGitHubRateLimit makes the fake GitHub answer every request with its
+// primary rate limit, resetting at 2030-01-02T03:04:05Z, or lifts it.
+//
+//	github-ratelimit on|off
+func cmdGitHubRateLimit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 || (args[0] != "on" && args[0] != "off") {
+		ts.Fatalf("usage: github-ratelimit on|off")
+	}
+	var rl *githubtest.RateLimit
+	if args[0] == "on" {
+		rl = &githubtest.RateLimit{Reset: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
+	}
+	ts.Value("github").(*githubtest.Server).SetRateLimit(rl)
 }
 
 // cmdMaskedOnly fails when FILE holds one of the script's secrets anywhere
