@@ -1,6 +1,7 @@
 // Package smapi is a typed client for the Alexa Skill Management API (SMAPI)
 // v1: skill manifests, status, listing, publications, certification,
-// interaction models and account linking.
+// interaction models, account linking, enablement, and whole skill packages
+// (upload to a pre-signed URL, import, export).
 //
 // Authentication and retries live in the client's transport, not in the
 // methods: an oauth2 refresh-token grant against Login with Amazon (one

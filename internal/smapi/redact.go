@@ -20,6 +20,10 @@ var (
 	bearerValue     = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=|-]+`)
 	// LWA access and refresh tokens start with Atza| and Atzr|.
 	lwaToken = regexp.MustCompile(`\bAtz[ar]\|[A-Za-z0-9._~+/=|%-]+`)
+	// Pre-signed S3 URLs (package upload and export locations) carry
+	// their credential in the query; SMAPI's answers show them before the
+	// client can learn them as secrets.
+	presignedParam = regexp.MustCompile(`(?i)(X-Amz-(?:Signature|Credential|Security-Token)=)[^&\s"\\]*`)
 )
 
 // secretHeaders are shown with their value replaced.
@@ -71,6 +75,7 @@ func (r *redactor) String(s string) string {
 	}
 	r.mu.RUnlock()
 	s = lwaToken.ReplaceAllString(s, redacted)
+	s = presignedParam.ReplaceAllString(s, `${1}`+redacted)
 	s = jsonSecretField.ReplaceAllString(s, `$1"`+redacted+`"`)
 	s = formSecretField.ReplaceAllString(s, `${1}`+redacted)
 	s = bearerValue.ReplaceAllString(s, `$1 `+redacted)
