@@ -28,7 +28,7 @@ func poll(ctx context.Context, opts WaitOptions, step func(context.Context) (sta
 	for {
 		states, done, err := step(ctx)
 		if err != nil && !done {
-			if ctx.Err() != nil {
+			if ctx.Err() != nil && last != nil {
 				return &WaitTimeoutError{Pending: pending(last), Elapsed: time.Since(start), Err: ctx.Err()}
 			}
 			return err

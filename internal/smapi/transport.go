@@ -154,19 +154,7 @@ func newHTTPClient(cfg Config, lwa string, r *redactor) *http.Client {
 		Jar:           base.Jar,
 		Timeout:       base.Timeout,
 	}
-	p := cfg.Retry.withDefaults()
-	retrying := &retryablehttp.RoundTripper{Client: &retryablehttp.Client{
-		HTTPClient:   inner,
-		Logger:       nil, // silence retryablehttp's default logger
-		RetryWaitMin: p.MinWait,
-		RetryWaitMax: p.MaxWait,
-		RetryMax:     p.MaxAttempts - 1,
-		CheckRetry:   p.checkRetry,
-		Backoff:      p.backoff,
-		// Hand the last answer back instead of a "giving up" error, so the
-		// caller maps it to an *Error with SMAPI's message.
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}}
+	retrying := &retryablehttp.RoundTripper{Client: retryingClient(inner, cfg.Retry)}
 
 	src := &lwaSource{redact: r}
 	if cfg.AccessToken != "" {
@@ -191,6 +179,23 @@ func newHTTPClient(cfg Config, lwa string, r *redactor) *http.Client {
 	return &http.Client{
 		Transport:     &renewOn401{src: src, base: &oauth2.Transport{Source: src, Base: retrying}},
 		CheckRedirect: noRedirect,
+	}
+}
+
+// retryingClient retries inner's requests under policy p.
+func retryingClient(inner *http.Client, p RetryPolicy) *retryablehttp.Client {
+	p = p.withDefaults()
+	return &retryablehttp.Client{
+		HTTPClient:   inner,
+		Logger:       nil, // silence retryablehttp's default logger
+		RetryWaitMin: p.MinWait,
+		RetryWaitMax: p.MaxWait,
+		RetryMax:     p.MaxAttempts - 1,
+		CheckRetry:   p.checkRetry,
+		Backoff:      p.backoff,
+		// Hand the last answer back instead of a "giving up" error, so the
+		// caller maps it to an *Error with SMAPI's message.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 }
 

@@ -138,20 +138,11 @@ func (c *Client) presigned() *retryablehttp.Client {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	p := c.cfg.Retry.withDefaults()
-	return &retryablehttp.Client{
-		HTTPClient: &http.Client{
-			Transport:     &attemptTransport{base: rt, debug: c.cfg.Debug, redact: c.redact},
-			CheckRedirect: noRedirect,
-			Timeout:       base.Timeout,
-		},
-		RetryWaitMin: p.MinWait,
-		RetryWaitMax: p.MaxWait,
-		RetryMax:     p.MaxAttempts - 1,
-		CheckRetry:   p.checkRetry,
-		Backoff:      p.backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
+	return retryingClient(&http.Client{
+		Transport:     &attemptTransport{base: rt, debug: c.cfg.Debug, redact: c.redact},
+		CheckRedirect: noRedirect,
+		Timeout:       base.Timeout,
+	}, c.cfg.Retry)
 }
 
 func (c *Client) presignedError(ctx context.Context, op string, u *url.URL, err error) error {

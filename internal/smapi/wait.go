@@ -210,38 +210,14 @@ func (e *WaitTimeoutError) Unwrap() error { return e.Err }
 // (*BuildFailedError), or the time runs out (*WaitTimeoutError). resources
 // is GetStatus's filter; empty waits on whatever the status reports.
 func WaitForBuild(ctx context.Context, c *Client, skillID string, resources []string, opts WaitOptions) (*SkillStatus, error) {
-	start := time.Now()
-	if opts.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
-		defer cancel()
-	}
-	heartbeat := opts.Heartbeat
-	if heartbeat <= 0 {
-		heartbeat = 30 * time.Second
-	}
-	var (
-		wait       time.Duration
-		last       []ResourceState
-		lastReport time.Time
-		st         *SkillStatus
-	)
-	for {
-		var err error
-		st, err = c.GetStatus(ctx, skillID, resources...)
+	var st *SkillStatus
+	err := poll(ctx, opts, func(ctx context.Context) ([]ResourceState, bool, error) {
+		next, err := c.GetStatus(ctx, skillID, resources...)
 		if err != nil {
-			if ctx.Err() != nil && last != nil {
-				return st, &WaitTimeoutError{Status: st, Pending: pending(last), Elapsed: time.Since(start), Err: ctx.Err()}
-			}
-			return nil, err
+			return nil, false, err
 		}
+		st = next
 		states := st.States(resources, opts.Locales)
-		changed := !sameStates(states, last)
-		if opts.OnProgress != nil && (changed || time.Since(lastReport) >= heartbeat) {
-			opts.OnProgress(Progress{Elapsed: time.Since(start), States: states, Changed: changed})
-			lastReport = time.Now()
-		}
-		last = states
 		var failed []ResourceState
 		done := true
 		for _, s := range states {
@@ -254,16 +230,18 @@ func WaitForBuild(ctx context.Context, c *Client, skillID string, resources []st
 			}
 		}
 		if len(failed) > 0 {
-			return st, &BuildFailedError{Status: st, Failed: failed}
+			return states, true, &BuildFailedError{Status: st, Failed: failed}
 		}
-		if done {
-			return st, nil
-		}
-		wait = opts.Schedule.Next(wait)
-		if err := sleepCtx(ctx, wait); err != nil {
-			return st, &WaitTimeoutError{Status: st, Pending: pending(states), Elapsed: time.Since(start), Err: err}
-		}
+		return states, done, nil
+	})
+	var te *WaitTimeoutError
+	switch {
+	case errors.As(err, &te):
+		te.Status = st
+	case err != nil && !errors.As(err, new(*BuildFailedError)):
+		return nil, err
 	}
+	return st, err
 }
 
 func pending(states []ResourceState) []ResourceState {
