@@ -6,7 +6,6 @@ import (
 
 	"github.com/skillgate/skillgate/internal/deploy"
 	"github.com/skillgate/skillgate/internal/prcomment"
-	"github.com/skillgate/skillgate/internal/validate"
 )
 
 // deploy is the merge-time flow: validate, then deploy.Run with the drift
@@ -47,7 +46,7 @@ func (a *run) deploy(ctx context.Context) int {
 	opts := deploy.Options{
 		SkillID:     a.in.SkillID,
 		Manifest:    res.Package.Manifest.Raw,
-		Models:      packageModels(res.Package.Models),
+		Models:      res.Package.ModelBytes(),
 		Submit:      a.in.Submit,
 		PublishesAt: a.in.PublishesAt,
 		Timeout:     a.in.Timeout,
@@ -118,19 +117,6 @@ func (a *run) appendResult(ctx context.Context, gh *prcomment.Client, out *deplo
 	if err != nil {
 		a.r.warning("the deploy result was not added to the plan comment: %v", err)
 	}
-}
-
-// packageModels is the package's models as deploy.Options takes them; nil
-// for a package without any, which deploys the manifest alone.
-func packageModels(docs map[string]*validate.Document) map[string][]byte {
-	if len(docs) == 0 {
-		return nil
-	}
-	out := make(map[string][]byte, len(docs))
-	for loc, d := range docs {
-		out[loc] = d.Raw
-	}
-	return out
 }
 
 func boolString(b bool) string {

@@ -122,7 +122,7 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 	out, err := deploy.Run(ctx, client, deploy.Options{
 		SkillID:      resolved.SkillID,
 		Manifest:     res.Package.Manifest.Raw,
-		Models:       packageModels(res.Package.Models),
+		Models:       res.Package.ModelBytes(),
 		Submit:       submit.value,
 		PublishesAt:  at,
 		Timeout:      *timeout,
@@ -144,19 +144,6 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "skillgate deploy: %v\n", err)
 	}
 	return deploy.ExitCode(err)
-}
-
-// packageModels is the package's models as deploy.Options takes them; nil
-// for a package without any, which deploys the manifest alone.
-func packageModels(docs map[string]*validate.Document) map[string][]byte {
-	if len(docs) == 0 {
-		return nil
-	}
-	out := make(map[string][]byte, len(docs))
-	for loc, d := range docs {
-		out[loc] = d.Raw
-	}
-	return out
 }
 
 // deploySource feeds the text report's source excerpts; a file that cannot be

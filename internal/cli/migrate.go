@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,7 +49,7 @@ func runMigrate(_ context.Context, env *Env, args []string) int {
 	for _, n := range res.Notes() {
 		fmt.Fprintf(env.Stderr, "skillgate migrate: %s\n", n)
 	}
-	file, err := skillJSON(res.Path)
+	file, _, err := project.ManifestFile(res.Path)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "skillgate migrate: %v\n", err)
 		return ExitUsage
@@ -106,23 +105,6 @@ func runMigrate(_ context.Context, env *Env, args []string) int {
 		return ExitUsage
 	}
 	return ExitOK
-}
-
-// skillJSON returns the skill.json of a package folder, or path itself when
-// it names a file.
-func skillJSON(path string) (string, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		var pe *iofs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return "", fmt.Errorf("cannot open %s: %w (give the skill-package folder or its skill.json)", filepath.ToSlash(path), err)
-	}
-	if info.IsDir() {
-		return filepath.Join(path, "skill.json"), nil
-	}
-	return path, nil
 }
 
 // reportRemaining validates the migrated manifest as it now reads and shows

@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/skillgate/skillgate/internal/smapitest"
+	"github.com/skillgate/skillgate/internal/validate"
 )
 
 // Credentials the simulator prints for clients. They are not secrets: the
@@ -144,37 +145,17 @@ func checkLoopback(addr string) error {
 // preloadSkill adds a skill from a skill.json file or a package folder with
 // its custom interaction models.
 func preloadSkill(srv *smapitest.Server, path string) (string, error) {
-	fi, err := os.Stat(path)
+	pkg, _, err := validate.Load(path)
 	if err != nil {
 		return "", err
 	}
-	manifest := path
-	if fi.IsDir() {
-		manifest = filepath.Join(path, "skill.json")
-	}
-	b, err := os.ReadFile(manifest)
+	id, err := srv.AddSkill("", pkg.Manifest.Raw)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%s: %w", pkg.Manifest.Path, err)
 	}
-	id, err := srv.AddSkill("", b)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", manifest, err)
-	}
-	if !fi.IsDir() {
-		return id, nil
-	}
-	models, err := filepath.Glob(filepath.Join(path, "interactionModels", "custom", "*.json"))
-	if err != nil {
-		return "", err
-	}
-	for _, m := range models {
-		b, err := os.ReadFile(m)
-		if err != nil {
-			return "", err
-		}
-		locale := strings.TrimSuffix(filepath.Base(m), ".json")
-		if err := srv.SetInteractionModel(id, "development", locale, b); err != nil {
-			return "", fmt.Errorf("%s: %w", m, err)
+	for _, locale := range slices.Sorted(maps.Keys(pkg.Models)) {
+		if err := srv.SetInteractionModel(id, "development", locale, pkg.Models[locale].Raw); err != nil {
+			return "", fmt.Errorf("%s: %w", pkg.Models[locale].Path, err)
 		}
 	}
 	return id, nil

@@ -147,9 +147,10 @@ func skillManifestFile(env *Env, name string, args []string, profile string) ([]
 		fmt.Fprintf(env.Stderr, "skillgate %s: %v\n", name, err)
 		return nil, "", ExitUsage, false
 	}
-	file := r.Path
-	if st, err := os.Stat(file); err == nil && st.IsDir() {
-		file = filepath.Join(file, "skill.json")
+	file, _, err := project.ManifestFile(r.Path)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "skillgate %s: %v\n", name, err)
+		return nil, "", ExitUsage, false
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {

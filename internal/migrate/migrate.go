@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/skillgate/skillgate/internal/jsonfile"
 )
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -60,8 +62,8 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Message) }
 
 func errorAt(raw []byte, off int, msg string) *Error {
-	line, col := position(raw, off)
-	return &Error{Line: line, Column: col, Message: msg}
+	pos := jsonfile.PositionOf(raw, off)
+	return &Error{Line: pos.Line, Column: pos.Column, Message: msg}
 }
 
 // Migrate rewrites a v0 skill.json as v1. A v1 input comes back unchanged
@@ -92,8 +94,8 @@ func Migrate(raw []byte) (*Result, error) {
 	v1, hasV1 := root.member(KeyV1)
 	switch {
 	case hasV0 && hasV1:
-		line, col := position(raw, v1.keyStart)
-		return nil, errorAt(raw, v0.keyStart, fmt.Sprintf(`both "skillManifest" (v0) and "manifest" (v1, at %d:%d) are present: keep one and delete the other`, line, col))
+		pos := jsonfile.PositionOf(raw, v1.keyStart)
+		return nil, errorAt(raw, v0.keyStart, fmt.Sprintf(`both "skillManifest" (v0) and "manifest" (v1, at %d:%d) are present: keep one and delete the other`, pos.Line, pos.Column))
 	case !hasV0 && !hasV1:
 		return nil, errorAt(raw, root.start, `not a skill.json: no "manifest" (v1) or "skillManifest" (v0) at the top level`)
 	case !hasV0:
@@ -110,7 +112,11 @@ func Migrate(raw []byte) (*Result, error) {
 	}
 	out := apply(raw, edits)
 	res := &Result{Output: out, Changed: true}
-	pos := func(off int) (int, int) { return position(out, shift(edits, off)) }
+	lines := jsonfile.NewLines(out)
+	pos := func(off int) (int, int) {
+		p := lines.Position(shift(edits, off))
+		return p.Line, p.Column
+	}
 	at := func(off int, ptr, msg string) Note {
 		line, col := pos(off)
 		return Note{Pointer: renamePointer(ptr), Line: line, Column: col, Message: msg}

@@ -7,7 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/skillgate/skillgate/internal/jsonfile"
 )
 
 // value is one JSON value of the input with the byte range it occupies, so
@@ -134,7 +135,7 @@ func (p *parser) valueFrom(tok json.Token, start, end int, ptr string) (*value, 
 				if !ok {
 					return nil, errorAt(p.raw, ks, "invalid JSON: expected an object key")
 				}
-				child, err := p.value(ptr + "/" + escapePointer(key))
+				child, err := p.value(ptr + "/" + jsonfile.EscapePointer(key))
 				if err != nil {
 					return nil, err
 				}
@@ -168,18 +169,4 @@ func (p *parser) valueFrom(tok json.Token, start, end int, ptr string) (*value, 
 		v.kind = 'n'
 	}
 	return v, nil
-}
-
-func escapePointer(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
-
-// position turns a byte offset into a 1-based line and a 1-based column in
-// Unicode code points, as every skillgate finding counts them.
-func position(raw []byte, off int) (line, col int) {
-	off = min(max(off, 0), len(raw))
-	before := raw[:off]
-	line = bytes.Count(before, []byte{'\n'}) + 1
-	lineStart := bytes.LastIndexByte(before, '\n') + 1
-	return line, utf8.RuneCount(before[lineStart:]) + 1
 }

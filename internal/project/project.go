@@ -16,6 +16,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/skillgate/skillgate/internal/jsonfile"
 )
 
 // File names, relative to the project folder, as ask-cli v2 writes them.
@@ -123,6 +125,32 @@ func ResolvePath(dir, path, profile string, getenv func(string) string) (Resolve
 	return r, nil
 }
 
+// ManifestName is the skill manifest's file name in a skill package.
+const ManifestName = "skill.json"
+
+// ManifestFile returns the skill.json of path, which names a skill package
+// folder (as ask-cli lays out skill-package/) or a skill.json file itself;
+// folder reports which. An error names the path and says what to give.
+func ManifestFile(path string) (file string, folder bool, err error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return "", false, fmt.Errorf("cannot open %s: %w (give the skill-package folder or its skill.json)", filepath.ToSlash(path), err)
+	}
+	if !info.IsDir() {
+		return path, false, nil
+	}
+	file = filepath.Join(path, ManifestName)
+	if _, err := os.Lstat(file); errors.Is(err, fs.ErrNotExist) {
+		return "", true, fmt.Errorf("%s holds no skill.json: give the skill package folder (ask-cli calls it skill-package) or the path of its skill.json: %w",
+			filepath.ToSlash(filepath.Clean(path)), fs.ErrNotExist)
+	}
+	return file, true, nil
+}
+
 // Profile returns the ask-cli profile to use and where it came from: the
 // flag value, else getenv(ASK_DEFAULT_PROFILE), else "default".
 func Profile(flag string, getenv func(string) string) (profile, source string) {
@@ -141,133 +169,150 @@ func Profile(flag string, getenv func(string) string) (profile, source string) {
 // it names for profile, joined to dir. found is false when the file does not
 // exist.
 func PackageSource(dir, profile string) (src string, found bool, err error) {
-	file := filepath.Join(dir, ResourcesFile)
-	raw, root, err := load(file)
+	f, err := load(filepath.Join(dir, ResourcesFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", false, nil
 	}
 	if err != nil {
 		return "", false, err
 	}
-	prof, err := profileNode(file, raw, root, profile)
+	at := "/profiles/" + jsonfile.EscapePointer(profile)
+	name := "profiles." + profile
+	prof, err := f.profile(profile)
 	if err != nil {
 		return "", false, err
 	}
-	at := "profiles." + profile
-	meta := prof.get("skillMetadata")
-	if meta == nil {
-		return "", false, fmt.Errorf("%s: %s has no skillMetadata: add \"skillMetadata\": {\"src\": \"./skill-package\"} or pass the package PATH", file, at)
+	meta, ok := prof["skillMetadata"]
+	if !ok {
+		return "", false, fmt.Errorf("%s: %s has no skillMetadata: add \"skillMetadata\": {\"src\": \"./skill-package\"} or pass the package PATH", f.name, name)
 	}
-	if err := expect(file, raw, meta, kindObject, at+".skillMetadata"); err != nil {
+	if err := f.expect(at+"/skillMetadata", meta, "an object", name+".skillMetadata"); err != nil {
 		return "", false, err
 	}
-	s := meta.get("src")
-	if s == nil {
-		return "", false, fmt.Errorf("%s: %s.skillMetadata has no src: add \"src\": \"./skill-package\" or pass the package PATH", file, at)
+	s, ok := meta.(map[string]any)["src"]
+	if !ok {
+		return "", false, fmt.Errorf("%s: %s.skillMetadata has no src: add \"src\": \"./skill-package\" or pass the package PATH", f.name, name)
 	}
-	if err := expect(file, raw, s, kindString, at+".skillMetadata.src"); err != nil {
+	if err := f.expect(at+"/skillMetadata/src", s, "a string", name+".skillMetadata.src"); err != nil {
 		return "", false, err
 	}
-	if strings.TrimSpace(s.str) == "" {
-		line, col := position(raw, s.off)
-		return "", false, fmt.Errorf("%s:%d:%d: %s.skillMetadata.src is empty: set it to the skill package folder (ask-cli uses \"./skill-package\")", file, line, col, at)
+	folder := s.(string)
+	if strings.TrimSpace(folder) == "" {
+		return "", false, fmt.Errorf("%s: %s.skillMetadata.src is empty: set it to the skill package folder (ask-cli uses \"./skill-package\")", f.at(at+"/skillMetadata/src"), name)
 	}
-	if filepath.IsAbs(s.str) {
-		return filepath.Clean(s.str), true, nil
+	if filepath.IsAbs(folder) {
+		return filepath.Clean(folder), true, nil
 	}
-	return filepath.Join(dir, filepath.FromSlash(s.str)), true, nil
+	return filepath.Join(dir, filepath.FromSlash(folder)), true, nil
 }
 
 // SkillID reads dir/.ask/ask-states.json and returns the skill id recorded
 // for profile. It returns "" without error when the file does not exist or
 // the profile has no skillId yet (ask-cli writes the id on first deploy).
 func SkillID(dir, profile string) (string, error) {
-	file := filepath.Join(dir, filepath.FromSlash(StatesFile))
-	raw, root, err := load(file)
+	f, err := load(filepath.Join(dir, filepath.FromSlash(StatesFile)))
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}
 	if err != nil {
 		return "", err
 	}
-	prof, err := profileNode(file, raw, root, profile)
+	prof, err := f.profile(profile)
 	if err != nil {
 		return "", err
 	}
-	id := prof.get("skillId")
-	if id == nil {
+	id, ok := prof["skillId"]
+	if !ok {
 		return "", nil
 	}
-	if err := expect(file, raw, id, kindString, "profiles."+profile+".skillId"); err != nil {
+	at := "/profiles/" + jsonfile.EscapePointer(profile) + "/skillId"
+	if err := f.expect(at, id, "a string", "profiles."+profile+".skillId"); err != nil {
 		return "", err
 	}
-	v := strings.TrimSpace(id.str)
+	v := strings.TrimSpace(id.(string))
 	if v != "" && strings.ContainsAny(v, " \t\r\n/?#") {
-		line, col := position(raw, id.off)
-		return "", fmt.Errorf("%s:%d:%d: profiles.%s.skillId %q is not a skill id (amzn1.ask.skill.…): fix it or pass --skill-id", file, line, col, profile, v)
+		return "", fmt.Errorf("%s: profiles.%s.skillId %q is not a skill id (amzn1.ask.skill.…): fix it or pass --skill-id", f.at(at), profile, v)
 	}
 	return v, nil
 }
 
+// maxFileSize bounds the ask-cli files read: they hold a few profiles.
+const maxFileSize = 1 << 20
+
+// maxDepth bounds their nesting; ask-cli writes four levels.
+const maxDepth = 64
+
+// file is an ask-cli file as read.
+type file struct {
+	name string
+	tree *jsonfile.Tree
+}
+
 // load reads and parses a file. A missing file is returned as an error
 // matching fs.ErrNotExist; other read errors and syntax errors name the file.
-func load(file string) ([]byte, *node, error) {
-	raw, err := os.ReadFile(file)
+func load(name string) (*file, error) {
+	raw, err := jsonfile.ReadFile(name, maxFileSize)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, err
+			return nil, err
 		}
-		return nil, nil, fmt.Errorf("cannot read %s: %w", file, err)
+		return nil, fmt.Errorf("cannot read %s: %w", name, err)
 	}
-	root, err := parseJSON(raw)
-	if err != nil {
-		return nil, nil, syntaxError(file, raw, err)
+	tree, err := jsonfile.Parse(raw, maxDepth)
+	var se *jsonfile.SyntaxError
+	var de *jsonfile.DepthError
+	switch {
+	case errors.As(err, &se):
+		pos := jsonfile.PositionOf(raw, se.Offset)
+		return nil, fmt.Errorf("%s:%d:%d: %w", name, pos.Line, pos.Column, err)
+	case errors.As(err, &de):
+		pos := jsonfile.PositionOf(raw, de.Offset)
+		return nil, fmt.Errorf("%s:%d:%d: %w: this is not a file ask-cli wrote", name, pos.Line, pos.Column, err)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return raw, root, nil
+	return &file{name: name, tree: tree}, nil
 }
 
-// profileNode returns profiles.<profile>, checking the shape on the way.
-func profileNode(file string, raw []byte, root *node, profile string) (*node, error) {
-	if err := expect(file, raw, root, kindObject, "the top level"); err != nil {
+// at is "file:line:column" of the value at pointer.
+func (f *file) at(pointer string) string {
+	pos, _ := f.tree.Pos(pointer)
+	return fmt.Sprintf("%s:%d:%d", f.name, pos.Line, pos.Column)
+}
+
+// profile returns profiles.<profile>, checking the shape on the way.
+func (f *file) profile(profile string) (map[string]any, error) {
+	if err := f.expect("", f.tree.Value, "an object", "the top level"); err != nil {
 		return nil, err
 	}
-	profiles := root.get("profiles")
-	if profiles == nil {
-		return nil, fmt.Errorf("%s: no \"profiles\" object: this is not a file ask-cli v2 wrote; fix it or remove it", file)
+	profiles, ok := f.tree.Value.(map[string]any)["profiles"]
+	if !ok {
+		return nil, fmt.Errorf("%s: no \"profiles\" object: this is not a file ask-cli v2 wrote; fix it or remove it", f.name)
 	}
-	if err := expect(file, raw, profiles, kindObject, "profiles"); err != nil {
+	if err := f.expect("/profiles", profiles, "an object", "profiles"); err != nil {
 		return nil, err
 	}
-	prof := profiles.get(profile)
-	if prof == nil {
+	prof, ok := profiles.(map[string]any)[profile]
+	if !ok {
 		have := "none"
-		if len(profiles.keys) > 0 {
-			have = strings.Join(unique(profiles.keys), ", ")
+		if keys := f.tree.Keys("/profiles"); len(keys) > 0 {
+			have = strings.Join(keys, ", ")
 		}
-		return nil, fmt.Errorf("%s: no profile %q (profiles: %s): pass --profile or set %s to one of them", file, profile, have, ProfileEnv)
+		return nil, fmt.Errorf("%s: no profile %q (profiles: %s): pass --profile or set %s to one of them", f.name, profile, have, ProfileEnv)
 	}
-	if err := expect(file, raw, prof, kindObject, "profiles."+profile); err != nil {
+	at := "/profiles/" + jsonfile.EscapePointer(profile)
+	if err := f.expect(at, prof, "an object", "profiles."+profile); err != nil {
 		return nil, err
 	}
-	return prof, nil
+	return prof.(map[string]any), nil
 }
 
-func expect(file string, raw []byte, n *node, want kind, what string) error {
-	if n.kind == want {
+// expect checks that v, the value at pointer, is of the kind want
+// (as jsonfile.Kind names it; "a number" takes integers too).
+func (f *file) expect(pointer string, v any, want, what string) error {
+	got := jsonfile.Kind(v)
+	if got == want {
 		return nil
 	}
-	line, col := position(raw, n.off)
-	return fmt.Errorf("%s:%d:%d: %s must be %s, not %s", file, line, col, what, want, n.kind)
-}
-
-func unique(keys []string) []string {
-	seen := make(map[string]bool, len(keys))
-	var out []string
-	for _, k := range keys {
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	return out
+	return fmt.Errorf("%s: %s must be %s, not %s", f.at(pointer), what, want, got)
 }

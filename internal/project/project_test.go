@@ -125,7 +125,7 @@ func TestResolve(t *testing.T) {
 		{
 			name:      "resources: truncated",
 			resources: "{\n  \"profiles\": {",
-			errFile:   ResourcesFile, wantErr: ":2:16: invalid JSON: unexpected end of file",
+			errFile:   ResourcesFile, wantErr: ":2:16: invalid JSON: the file ends in the middle of a value",
 		},
 		{
 			name:      "resources: trailing garbage",
@@ -166,7 +166,7 @@ func TestResolve(t *testing.T) {
 		{
 			name:      "resources: src is a number",
 			resources: "{\"profiles\": {\"default\": {\"skillMetadata\": {\n  \"src\": 42}}}}",
-			errFile:   ResourcesFile, wantErr: ":2:10: profiles.default.skillMetadata.src must be a string, not a number",
+			errFile:   ResourcesFile, wantErr: ":2:10: profiles.default.skillMetadata.src must be a string, not an integer",
 		},
 		{
 			name:      "resources: src missing",
@@ -198,7 +198,7 @@ func TestResolve(t *testing.T) {
 		{
 			name:      "states: skillId is a number",
 			resources: resourcesDefault, states: "{\"profiles\": {\"default\": {\n    \"skillId\": 12}}}",
-			errFile: StatesFile, wantErr: ":2:16: profiles.default.skillId must be a string, not a number",
+			errFile: StatesFile, wantErr: ":2:16: profiles.default.skillId must be a string, not an integer",
 		},
 		{
 			name:      "states: skillId is not an id",
@@ -299,20 +299,6 @@ func TestUnreadableFile(t *testing.T) {
 	_, err := Resolve(dir, "", "", "", nil)
 	if err == nil || !strings.Contains(err.Error(), "cannot read") {
 		t.Fatalf("Resolve() error = %v, want a read error", err)
-	}
-}
-
-func TestPosition(t *testing.T) {
-	t.Parallel()
-	raw := []byte("ab\n\"é€x\"\r\nz")
-	tests := []struct{ off, line, col int }{
-		{0, 1, 1}, {2, 1, 3}, {3, 2, 1}, {4, 2, 2}, {6, 2, 3}, {9, 2, 4}, {13, 3, 1}, {99, 3, 2},
-	}
-	for _, tt := range tests {
-		line, col := position(raw, tt.off)
-		if line != tt.line || col != tt.col {
-			t.Errorf("position(%d) = %d:%d, want %d:%d", tt.off, line, col, tt.line, tt.col)
-		}
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/skillgate/skillgate/internal/jsonfile"
 )
 
 // TestParseDocumentStrict covers every strict-reading case with the exact
@@ -133,11 +135,11 @@ func TestPositionMap(t *testing.T) {
 func TestDuplicateKeyKeepsMapConsistent(t *testing.T) {
 	doc, _ := ParseDocument("x.json", []byte(`{"a": {"old": 1}, "a": {"new": 2}}`))
 	for _, p := range doc.Pointers() {
-		if _, ok := resolve(doc.Value, p); !ok {
+		if _, ok := jsonfile.Resolve(doc.Value, p); !ok {
 			t.Errorf("pointer %q does not resolve", p)
 		}
 	}
-	if _, ok := resolve(doc.Value, "/a/new"); !ok {
+	if _, ok := jsonfile.Resolve(doc.Value, "/a/new"); !ok {
 		t.Error("the last value must win, as in encoding/json")
 	}
 }
@@ -162,12 +164,12 @@ func FuzzParseDocument(f *testing.F) {
 			}
 		}
 		if doc.Value == nil {
-			if _, isNull := doc.pos[""]; !isNull && len(doc.Pointers()) != 0 {
+			if _, isNull := doc.tree.Offset(""); !isNull && len(doc.Pointers()) != 0 {
 				t.Fatalf("pointers %q for a document that did not parse", doc.Pointers())
 			}
 		}
 		for _, p := range doc.Pointers() {
-			if _, ok := resolve(doc.Value, p); !ok {
+			if _, ok := jsonfile.Resolve(doc.Value, p); !ok {
 				t.Fatalf("pointer %q does not resolve", p)
 			}
 			pos, ok := doc.Pos(p)

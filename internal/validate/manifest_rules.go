@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/skillgate/skillgate/internal/jsonfile"
 )
 
 // checker runs the cross-field rules of issue 3 over a decoded v1 manifest.
@@ -31,7 +33,7 @@ func asArr(v any) []any          { a, _ := v.([]any); return a }
 func asStr(v any) (string, bool) { s, ok := v.(string); return s, ok }
 func isTrue(v any) bool          { b, ok := v.(bool); return ok && b }
 
-func child(ptr, key string) string { return ptr + "/" + escapePointer(key) }
+func child(ptr, key string) string { return ptr + "/" + jsonfile.EscapePointer(key) }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
@@ -118,7 +120,7 @@ func (c *checker) locales(manifest, pub, privacy map[string]any) {
 	keys(privacyPtr+"/locales", asObj(privacy["locales"]))
 	apis := asObj(manifest["apis"])
 	for _, name := range sortedKeys(apis) {
-		keys(mPtr+"/apis/"+escapePointer(name)+"/locales", asObj(asObj(apis[name])["locales"]))
+		keys(mPtr+"/apis/"+jsonfile.EscapePointer(name)+"/locales", asObj(asObj(apis[name])["locales"]))
 	}
 	clone := pubPtr + "/automaticClonedLocale/locales"
 	for i, entry := range asArr(asObj(pub["automaticClonedLocale"])["locales"]) {
@@ -349,7 +351,7 @@ func (c *checker) endpoints(manifest map[string]any) {
 		if api == nil {
 			continue
 		}
-		ptr := mPtr + "/apis/" + escapePointer(name)
+		ptr := mPtr + "/apis/" + jsonfile.EscapePointer(name)
 		lambda := slices.Contains(lambdaOnly, name)
 		if ep, ok := api["endpoint"]; ok {
 			c.endpoint(ptr+"/endpoint", ep, name, lambda)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/skillgate/skillgate/internal/jsonfile"
 	"github.com/skillgate/skillgate/schemas"
 )
 
@@ -87,7 +88,7 @@ func applyEdits(t *testing.T, edits []edit) []byte {
 		toks := strings.Split(e.ptr[1:], "/")
 		cur := root
 		for i, tok := range toks {
-			tok = unescapePointer(tok)
+			tok = jsonfile.UnescapePointer(tok)
 			last := i == len(toks)-1
 			switch c := cur.(type) {
 			case map[string]any:
@@ -434,7 +435,7 @@ func TestSchemaConst(t *testing.T) {
 	}
 	doc, _ := ParseDocument("x.json", []byte(`{"manifest": {"t": "b"}}`))
 	loc := schemas.BaseURL + "apis.schema.json#/$defs/Interface/allOf/0/if/properties/type/const"
-	want, _ := resolve(set.docs[schemas.BaseURL+"apis.schema.json"], "/$defs/Interface/allOf/0/if/properties/type/const")
+	want, _ := jsonfile.Resolve(set.docs[schemas.BaseURL+"apis.schema.json"], "/$defs/Interface/allOf/0/if/properties/type/const")
 	fs := set.leaf(doc, &jsonschema.ValidationError{AbsoluteKeywordLocation: loc, InstanceLocation: "/manifest/t"})
 	if len(fs) != 1 || fs[0].Rule != "schema.const" || fs[0].Message != fmt.Sprintf("manifest.t must be %q", want) || fs[0].Line != 1 || fs[0].Column != 20 {
 		t.Fatalf("const: %+v", fs)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/skillgate/skillgate/internal/jsonfile"
 )
 
 // modelSkill, modelEnUS and modelDeDE form a package that passes every
@@ -439,7 +441,7 @@ func setPointer(root any, ptr string, v any, del bool) any {
 	toks := strings.Split(ptr[1:], "/")
 	cur := root
 	for i, tok := range toks {
-		tok = unescapePointer(tok)
+		tok = jsonfile.UnescapePointer(tok)
 		last := i == len(toks)-1
 		switch c := cur.(type) {
 		case map[string]any:

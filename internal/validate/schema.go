@@ -16,6 +16,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/skillgate/skillgate/internal/jsonfile"
 	"github.com/skillgate/skillgate/schemas"
 )
 
@@ -67,7 +68,7 @@ func loadSchemaData() (*schemaData, error) {
 		{&data.categories, "publishing.schema.json", "category"},
 		{&data.permissions, "permissions.schema.json", "PermissionName"},
 	} {
-		v, _ := resolve(data.docs[schemas.BaseURL+e.file], "/$defs/"+e.def+"/enum")
+		v, _ := jsonfile.Resolve(data.docs[schemas.BaseURL+e.file], "/$defs/"+e.def+"/enum")
 		*e.dst = append(*e.dst, stringsOf(v)...)
 		if len(*e.dst) == 0 {
 			return nil, fmt.Errorf("schema %s has no $defs/%s enum", e.file, e.def)
@@ -148,8 +149,8 @@ func (s *schemaSet) leaf(doc *Document, e *jsonschema.ValidationError) []Finding
 	ptr := instancePointer(e.InstanceLocation)
 	schemaURL, frag, _ := strings.Cut(e.AbsoluteKeywordLocation, "#")
 	keyword := frag[strings.LastIndexByte(frag, '/')+1:]
-	kw, _ := resolve(s.docs[schemaURL], frag)
-	value, _ := resolve(doc.Value, ptr)
+	kw, _ := jsonfile.Resolve(s.docs[schemaURL], frag)
+	value, _ := jsonfile.Resolve(doc.Value, ptr)
 	name := displayName(ptr)
 	var out []Finding
 	add := func(ptr, rule, msg string) {
@@ -166,11 +167,11 @@ func (s *schemaSet) leaf(doc *Document, e *jsonschema.ValidationError) []Finding
 			if _, ok := obj[prop]; ok {
 				continue
 			}
-			add(ptr+"/"+escapePointer(prop), "schema.required",
+			add(ptr+"/"+jsonfile.EscapePointer(prop), "schema.required",
 				fmt.Sprintf("%s is missing the required property %q", name, prop))
 		}
 	case "type":
-		add(ptr, "schema.type", fmt.Sprintf("%s must be %s, not %s", name, typeNames(kw), kindOf(value)))
+		add(ptr, "schema.type", fmt.Sprintf("%s must be %s, not %s", name, typeNames(kw), jsonfile.Kind(value)))
 	case "enum":
 		allowed := stringsOf(kw)
 		got := fmt.Sprint(value)
@@ -256,7 +257,7 @@ func displayName(ptr string) string {
 	}
 	var b strings.Builder
 	for i, t := range strings.Split(ptr[1:], "/") {
-		t = unescapePointer(t)
+		t = jsonfile.UnescapePointer(t)
 		if _, err := strconv.Atoi(t); err == nil {
 			b.WriteString("[" + t + "]")
 			continue
