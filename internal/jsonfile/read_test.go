@@ -96,4 +96,3 @@ func TestReadFileDevZero(t *testing.T) {
 		t.Fatalf("ReadFile(/dev/zero) error = %v", err)
 	}
 }
-
