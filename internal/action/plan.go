@@ -9,140 +9,96 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/skillgate/skillgate/internal/deploy"
-	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/prcomment"
-	"github.com/skillgate/skillgate/internal/validate"
 )
 
-// Plan statuses. DESIGN.md gives `status` the deploy's values; in plan mode
-// it says what a merge would do: NO_CHANGES, SUCCEEDED (a plan with changes
-// was made), FAILED (validation failed, or SMAPI could not be read), SKIPPED
-// (validate only: no skill-id, or no credentials on a fork).
+// Plan statuses: in plan mode `status` says what a merge would do (the
+// deploy's values, README "Outputs"): NO_CHANGES, SUCCEEDED (a plan with
+// changes was made), FAILED (validation failed, or SMAPI could not be
+// read), SKIPPED (validate only: no skill-id, or no credentials on a fork).
 const (
-	planNoChanges = "NO_CHANGES"
-	planReady     = "SUCCEEDED"
-	planFailed    = "FAILED"
-	planSkipped   = "SKIPPED"
+	planNoChanges  = "NO_CHANGES"
+	planHasChanges = "SUCCEEDED"
+	planFailed     = "FAILED"
+	planSkipped    = "SKIPPED"
 )
 
-// plan is the pull-request gate: validate, read the live manifest, diff,
-// keep the sticky comment, write the step summary.
+// plan is the pull-request gate: validate, make the plan against the live
+// skill, keep the sticky comment, write the step summary.
 func (a *run) plan(ctx context.Context) int {
 	res, code := a.validate()
 	if res == nil {
 		a.setOutput("status", planFailed)
 		return code
 	}
-	failed := code == exitFailed
 	a.setOutput("skill-id", a.in.SkillID)
-
-	skip := ""
-	switch {
-	case a.in.SkillID == "":
-		skip = "validate only: the skill-id input is empty, so there is no live skill to compare with"
-	case !a.in.hasCredentials() && (a.ev.Name == "pull_request" || a.ev.Name == "pull_request_target"):
-		// Pull requests from forks run without secrets: degrade instead of failing.
-		skip = "validate only: the LWA credentials (client-id, client-secret, refresh-token) are empty, as on a pull request from a fork, so the live skill was not read"
+	opts := plan.Options{SkillID: a.in.SkillID, Stage: a.in.Stage, FailOn: a.failOn(), Display: a.display, ValidateOnly: a.validateOnly()}
+	if opts.ValidateOnly != "" {
+		a.r.notice("%s", opts.ValidateOnly)
 	}
-	if skip != "" {
-		a.r.notice("%s", skip)
-		a.setOutput("changed", "false")
-		a.setOutput("status", statusFor(failed, planSkipped))
-		body := diff.RenderComment(diff.Comment{
-			Marker: a.marker(prcomment.Marker{}), Skill: a.in.SkillID, Stage: a.in.Stage,
-			Findings: res.Findings, Failed: failed, Note: skip,
-		})
-		a.r.summary(body)
-		// Without credentials there is no live read, so no ETag for the
-		// marker: posting would replace the last real plan, which the
-		// deploy's drift guard reads back. That plan is left as it is.
-		if a.in.SkillID != "" && a.in.hasCredentials() {
-			a.comment(ctx, body)
-		}
-		return code
-	}
-
-	client, err := a.smapiClient()
-	if err != nil {
-		a.r.errorf("%v", err)
-		a.setOutput("status", planFailed)
-		return apiExit(err)
-	}
-	live, err := client.GetManifest(ctx, a.in.SkillID, a.in.Stage)
-	if err != nil {
-		a.r.errorf("read the %s manifest of skill %s: %v", a.in.Stage, a.in.SkillID, err)
-		a.setOutput("status", planFailed)
-		return apiExit(err)
-	}
-	a.setOutput("etag", live.ETag)
-	sum, err := diff.SHA256(live.Body)
-	if err != nil {
-		a.r.errorf("the %s manifest SMAPI sent for skill %s is not JSON: %v", a.in.Stage, a.in.SkillID, err)
-		a.setOutput("status", planFailed)
-		return exitFailed
-	}
-	// The marker records every repository locale's live model, so the
-	// deploy's drift guard can tell a console edit of a model apart.
-	var models []*diff.ModelResult
-	var extra map[string]string
-	if res.Package != nil && len(res.Package.Models) > 0 {
-		models, extra, err = deploy.PlanModels(ctx, client, a.in.SkillID, a.in.Stage, a.localModels(res.Package.Models))
+	var client plan.Reader
+	if opts.ValidateOnly == "" {
+		c, err := a.smapiClient()
 		if err != nil {
 			a.r.errorf("%v", err)
 			a.setOutput("status", planFailed)
 			return apiExit(err)
 		}
+		client = c
 	}
-	marker := a.marker(prcomment.Marker{ETag: live.ETag, SHA256: sum, Extra: extra})
-
-	var result *diff.Result
-	if res.Package != nil && res.Package.Manifest != nil && res.Package.Manifest.Value != nil {
-		m := res.Package.Manifest
-		result, err = diff.Compare(m.Raw, live.Body, diff.Options{
-			FromFile: fmt.Sprintf("smapi:%s/%s", a.in.SkillID, a.in.Stage),
-			ToFile:   a.display(m.Path),
-		})
-		if err != nil {
-			a.r.errorf("compare %s with the %s manifest of %s: %v", m.Path, a.in.Stage, a.in.SkillID, err)
-			a.setOutput("status", planFailed)
-			return exitFailed
-		}
-		result.AddModels(models...)
+	p, err := plan.New(ctx, client, res, opts)
+	if err != nil {
+		a.r.errorf("%v", err)
+		a.setOutput("status", planFailed)
+		return apiExit(err)
 	}
-	changed := result != nil && result.Changed()
-	a.setOutput("changed", fmt.Sprint(changed))
-	if result != nil {
-		a.writeDiffFile(result.FullDiff())
-		a.r.println("plan: %s", result.Summary())
-	}
-	status := planNoChanges
-	if changed {
-		status = planReady
-	}
-	a.setOutput("status", statusFor(failed, status))
-
-	body := diff.RenderComment(diff.Comment{
-		Marker: marker, Skill: a.in.SkillID, Stage: a.in.Stage,
-		Findings: res.Findings, Failed: failed, Result: result,
-	})
-	a.r.summary(body)
-	a.comment(ctx, body)
+	a.report(ctx, p)
 	return code
 }
 
-// localModels is the package's models for deploy.PlanModels; a file that
-// did not parse is hashed live but not compared (its findings say why).
-func (a *run) localModels(docs map[string]*validate.Document) map[string]deploy.LocalModel {
-	out := make(map[string]deploy.LocalModel, len(docs))
-	for loc, d := range docs {
-		m := deploy.LocalModel{Path: a.display(d.Path)}
-		if d.Value != nil {
-			m.Raw = d.Raw
-		}
-		out[loc] = m
+// validateOnly says why the live skill is not read, or "" to read it.
+func (a *run) validateOnly() string {
+	switch {
+	case a.in.SkillID == "":
+		return "validate only: the skill-id input is empty, so there is no live skill to compare with"
+	case !a.in.hasCredentials() && (a.ev.Name == "pull_request" || a.ev.Name == "pull_request_target"):
+		// Pull requests from forks run without secrets: degrade instead of failing.
+		return "validate only: the LWA credentials (client-id, client-secret, refresh-token) are empty, as on a pull request from a fork, so the live skill was not read"
 	}
-	return out
+	return ""
+}
+
+// report sets the plan's outputs, writes the diff file and the step
+// summary, and keeps the sticky comment.
+func (a *run) report(ctx context.Context, p *plan.Plan) {
+	status := planNoChanges
+	switch {
+	case p.Failed:
+		status = planFailed
+	case p.Note != "":
+		status = planSkipped
+	case p.Changed():
+		status = planHasChanges
+	}
+	if p.Note == "" {
+		a.setOutput("etag", p.Manifest.ETag)
+	}
+	a.setOutput("changed", fmt.Sprint(p.Changed()))
+	if p.Changes != nil {
+		a.writeDiffFile(p.Changes.FullDiff())
+		a.r.println("plan: %s", p.Changes.Summary())
+	}
+	a.setOutput("status", status)
+	body := p.Markdown()
+	a.r.summary(body)
+	// Validating only, there is no live read, so no ETag for the marker:
+	// posting would replace the last real plan, which the deploy's drift
+	// guard reads back. That plan is left as it is.
+	if p.Note != "" {
+		return
+	}
+	a.comment(ctx, body)
 }
 
 // display is path as a reviewer knows it: relative to the workspace.
@@ -151,19 +107,6 @@ func (a *run) display(path string) string {
 		return filepath.ToSlash(rel)
 	}
 	return filepath.ToSlash(path)
-}
-
-func statusFor(failed bool, status string) string {
-	if failed {
-		return planFailed
-	}
-	return status
-}
-
-// marker completes m with the skill and stage of this run.
-func (a *run) marker(m prcomment.Marker) string {
-	m.Skill, m.Stage = a.in.SkillID, a.in.Stage
-	return m.String()
 }
 
 // comment keeps the sticky comment when there is a pull request and the
@@ -188,7 +131,7 @@ func (a *run) comment(ctx context.Context, body string) {
 		a.r.warning("the plan comment was not posted: %v", err)
 		return
 	}
-	res, err := gh.Upsert(ctx, a.ev.Owner, a.ev.Repo, a.ev.PR, a.in.SkillID, a.in.Stage, body)
+	res, err := gh.Upsert(ctx, a.ev.Owner, a.ev.Repo, a.ev.PR, plan.Matches(a.in.SkillID, a.in.Stage), body)
 	switch {
 	case errors.Is(err, prcomment.ErrForbidden):
 		a.r.warning("the plan comment was not posted (%v): on a pull request from a fork the token may not comment; the plan is in the step summary", err)

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/skillgate/skillgate/internal/deploy"
-	"github.com/skillgate/skillgate/internal/diff"
-	"github.com/skillgate/skillgate/internal/prcomment"
+	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/project"
 	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/validate"
@@ -105,63 +103,22 @@ func runDiff(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
-	live, err := client.GetManifest(ctx, resolved.SkillID, stage.value)
+	p, err := plan.New(ctx, client, res, plan.Options{SkillID: resolved.SkillID, Stage: stage.value})
 	if err != nil {
 		var ce *smapi.ConfigError
 		if errors.As(err, &ce) {
 			return fail(ExitUsage, "%v", err)
 		}
-		return fail(ExitFailed, "read the %s manifest of %s: %v", stage.value, resolved.SkillID, err)
-	}
-
-	result, err := diff.Compare(manifest.Raw, live.Body, diff.Options{
-		FromFile: fmt.Sprintf("smapi:%s/%s", resolved.SkillID, stage.value),
-		ToFile:   manifest.Path,
-	})
-	if err != nil {
-		// The local file parsed (validate read it), so this is SMAPI
-		// sending something that is not a manifest.
-		return fail(ExitFailed, "compare %s with the %s manifest of %s: %v", manifest.Path, stage.value, resolved.SkillID, err)
-	}
-	var extra map[string]string
-	if len(res.Package.Models) > 0 {
-		local := make(map[string]deploy.LocalModel, len(res.Package.Models))
-		for loc, d := range res.Package.Models {
-			m := deploy.LocalModel{Path: d.Path}
-			if d.Value != nil { // a file that did not parse is in the findings
-				m.Raw = d.Raw
-			}
-			local[loc] = m
-		}
-		var models []*diff.ModelResult
-		if models, extra, err = deploy.PlanModels(ctx, client, resolved.SkillID, stage.value, local); err != nil {
-			var ce *smapi.ConfigError
-			if errors.As(err, &ce) {
-				return fail(ExitUsage, "%v", err)
-			}
-			return fail(ExitFailed, "%v", err)
-		}
-		result.AddModels(models...)
+		return fail(ExitFailed, "%v", err)
 	}
 
 	switch format.value {
 	case "json":
-		err = result.JSON(env.Stdout)
+		err = p.Changes.JSON(env.Stdout)
 	case "markdown":
-		var sum string
-		if sum, err = diff.SHA256(live.Body); err == nil {
-			marker := prcomment.Marker{Skill: resolved.SkillID, Stage: stage.value, ETag: live.ETag, SHA256: sum, Extra: extra}
-			_, err = fmt.Fprint(env.Stdout, diff.RenderComment(diff.Comment{
-				Marker:   marker.String(),
-				Skill:    resolved.SkillID,
-				Stage:    stage.value,
-				Findings: res.Findings,
-				Failed:   res.Failed(validate.Error),
-				Result:   result,
-			}))
-		}
+		_, err = fmt.Fprint(env.Stdout, p.Markdown())
 	default:
-		err = result.Text(env.Stdout)
+		err = p.Changes.Text(env.Stdout)
 	}
 	if err != nil {
 		return fail(ExitFailed, "write the diff: %v", err)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/githubtest"
+	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/prcomment"
 	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/smapitest"
@@ -189,7 +190,7 @@ func (h *harness) plan() {
 	}
 	pr := h.gh.AddPR(owner, repo, githubtest.PR{Number: 7, HeadSHA: "feedc0de"})
 	h.gh.MergePR(owner, repo, pr.Number, mergeSHA)
-	m := prcomment.Marker{Skill: testSkill, Stage: "development", ETag: etag, SHA256: sum}
+	m := plan.Marker{Skill: testSkill, Stage: "development", ETag: etag, SHA256: sum}
 	h.gh.AddComment(owner, repo, pr.Number, githubtest.User{Login: githubtest.DefaultUserLogin, ID: 1, Type: "User"}, m.String()+"\n## skillgate plan\n")
 }
 
@@ -799,7 +800,7 @@ func TestGoldenSummary(t *testing.T) {
 			{"build", "SUCCEEDED", 3400 * time.Millisecond},
 			{"submit for publication", "ACCEPTED", 90 * time.Millisecond},
 		},
-		Plan:        &prcomment.Plan{PR: 7, PRURL: "https://github.com/acme/kitchen-timer/pull/7", CommentURL: "https://github.com/acme/kitchen-timer/pull/7#issuecomment-1"},
+		Plan:        &PlanComment{PR: 7, PRURL: "https://github.com/acme/kitchen-timer/pull/7", CommentURL: "https://github.com/acme/kitchen-timer/pull/7#issuecomment-1"},
 		PlanNote:    "The live manifest is the one the plan on pull request #7 showed (ETag etag-1); deploying.",
 		Publication: &Publication{Status: "SCHEDULED", PublishesAt: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)},
 	}
@@ -815,7 +816,7 @@ func TestGoldenSummary(t *testing.T) {
 	withModels.Steps = append(base.Steps[1:3:3], StepTiming{"update the de-DE model", "ACCEPTED", 40 * time.Millisecond},
 		StepTiming{"update the en-US model", "ACCEPTED", 45 * time.Millisecond}, StepTiming{"build", "FAILED", 2 * time.Second})
 	withModels.Models = []ModelOutcome{
-		{Locale: "de-DE", New: true, Changed: true, Summary: withModels.Changes.Models[0].Summary(), SHA256Before: NoModel, Written: true, Build: "FAILED",
+		{Locale: "de-DE", New: true, Changed: true, Summary: withModels.Changes.Models[0].Summary(), SHA256Before: plan.NoModel, Written: true, Build: "FAILED",
 			Steps:  []BuildStep{{"DIALOG_MODEL_BUILD", "SUCCEEDED"}, {"LANGUAGE_MODEL_QUICK_BUILD", "FAILED"}},
 			Errors: []string{"Sample utterance \"stelle | einen <timer>\" is invalid"}},
 		{Locale: "en-US", Changed: true, Summary: withModels.Changes.Models[1].Summary(), ETagBefore: "m-1", SHA256Before: "ab", Written: true, Build: "SUCCEEDED",
@@ -1061,7 +1062,7 @@ func TestUnplanned(t *testing.T) {
 		{"<!-- marker -->\n| <code>" + ptr + "</code> | changed |", ""},
 		{"<!-- marker -->\nno table", "; the plan did not show a change to " + ptr},
 	} {
-		if got := unplanned(&prcomment.Plan{Body: tc.body}, changes); got != tc.want {
+		if got := unplanned(&PlanComment{Body: tc.body}, changes); got != tc.want {
 			t.Errorf("unplanned(%q) = %q, want %q", tc.body, got, tc.want)
 		}
 	}

@@ -1,7 +1,8 @@
-// Package deploy is what runs when a pull request merges: it reads the live
-// development manifest and each locale's interaction model with their ETags,
-// diffs them with the repository's, checks the plan shown on the pull
-// request for drift, updates what changed with If-Match (the manifest, then
+// Package deploy is what runs when a pull request merges: it makes a fresh
+// plan (internal/plan: the live development manifest and each locale's
+// interaction model with their ETags, compared with the repository's),
+// checks it against the marker of the plan shown on the pull request (the
+// drift guard), updates what changed with If-Match (the manifest, then
 // each changed locale), waits for every build on DESIGN.md's schedule,
 // optionally submits for certification or publication, and renders the
 // deployment summary.

@@ -3,7 +3,6 @@ package deploy
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,93 +10,9 @@ import (
 	"strings"
 
 	"github.com/skillgate/skillgate/internal/diff"
-	"github.com/skillgate/skillgate/internal/prcomment"
+	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/smapi"
 )
-
-// NoModel is the marker value for a locale the live skill has no model for.
-const NoModel = "none"
-
-// ModelMarkerKey is the plan marker key holding the sha256 of the canonical
-// live model of locale, or NoModel.
-func ModelMarkerKey(locale string) string { return "model." + locale }
-
-// ModelReader is the part of *smapi.Client that reads interaction models.
-type ModelReader interface {
-	GetInteractionModel(ctx context.Context, skillID, stage, locale string) (*smapi.InteractionModel, error)
-}
-
-// LocalModel is one interaction model file of the repository.
-type LocalModel struct {
-	Raw  []byte // as read from disk
-	Path string // as the reviewer knows it, for the diff headers
-}
-
-// PlanModels reads the live model of each of the repository's locales and
-// compares it with the repository's, for the plan comment and 'skillgate
-// diff'. It returns the comparisons (for diff.Result.AddModels) and the
-// marker keys (ModelMarkerKey → sha256 or NoModel) the deploy's drift guard
-// checks. It lives here, beside that guard, so both hash the same way.
-//
-// A file that is not valid JSON (or a nil Raw) is not compared, its
-// findings say why, but its live model is still hashed: the guard checks
-// the live side only. A file not named for a locale is skipped.
-func PlanModels(ctx context.Context, c ModelReader, skillID, stage string, local map[string]LocalModel) ([]*diff.ModelResult, map[string]string, error) {
-	var results []*diff.ModelResult
-	extra := map[string]string{}
-	for _, loc := range sortedLocales(local) {
-		if !localeRE.MatchString(loc) {
-			continue // not a locale SMAPI has a path for; validation reports the file name
-		}
-		live, err := readModel(ctx, c, skillID, stage, loc)
-		if err != nil {
-			return nil, nil, err
-		}
-		extra[ModelMarkerKey(loc)] = live.sha
-		raw := trimBOM(local[loc].Raw)
-		if !json.Valid(raw) {
-			continue
-		}
-		m, err := diff.CompareModel(loc, raw, live.body, diff.Options{
-			FromFile: fmt.Sprintf("smapi:%s/%s/interactionModel/%s", skillID, stage, loc),
-			ToFile:   local[loc].Path,
-		})
-		if err != nil {
-			return nil, nil, fmt.Errorf("compare %s with the live %s model: %w", local[loc].Path, loc, err)
-		}
-		results = append(results, m)
-	}
-	return results, extra, nil
-}
-
-// liveModel is one read of a locale's live model; body is nil when the
-// live skill has none (404).
-type liveModel struct {
-	locale string
-	body   []byte
-	etag   string
-	sha    string // sha256 of the canonical model, or NoModel
-}
-
-func (m liveModel) exists() bool { return m.body != nil }
-
-func readModel(ctx context.Context, c ModelReader, skillID, stage, locale string) (liveModel, error) {
-	lm := liveModel{locale: locale, sha: NoModel}
-	m, err := c.GetInteractionModel(ctx, skillID, stage, locale)
-	var apiErr *smapi.Error
-	switch {
-	case errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound:
-		return lm, nil
-	case err != nil:
-		return lm, fmt.Errorf("read the %s %s interaction model of %s: %w", stage, locale, skillID, err)
-	}
-	sum, err := diff.SHA256(m.Body)
-	if err != nil {
-		return lm, fmt.Errorf("the live %s interaction model of %s is not valid JSON: %w", locale, skillID, err)
-	}
-	lm.body, lm.etag, lm.sha = m.Body, m.ETag, sum
-	return lm, nil
-}
 
 // ModelOutcome is what the deploy did with one locale's model.
 type ModelOutcome struct {
@@ -120,56 +35,24 @@ type BuildStep struct {
 	Status string `json:"status"`
 }
 
-// readModels reads the live model of every locale the repository has.
-func (r *runner) readModels(ctx context.Context) (map[string]liveModel, error) {
-	if len(r.opts.Models) == 0 {
-		return nil, nil
-	}
-	out := map[string]liveModel{}
-	for _, loc := range sortedLocales(r.opts.Models) {
-		var lm liveModel
-		err := r.step("read the "+loc+" model", func() (string, error) {
-			var err error
-			if lm, err = readModel(ctx, r.client, r.opts.SkillID, r.opts.Stage, loc); err != nil {
-				return "", err
-			}
-			if !lm.exists() {
-				return "NONE", nil
-			}
-			return "OK", nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		if lm.exists() {
-			r.opts.Progress.Line(fmt.Sprintf("Live %s %s interaction model: ETag %s", r.opts.Stage, loc, lm.etag))
+// reportModels prints each live model read and starts the outcome's
+// per-locale record from the plan.
+func (r *runner) reportModels(fresh *plan.Plan) {
+	for _, loc := range sortedLocales(fresh.Models) {
+		lm := fresh.Models[loc]
+		if lm.Exists() {
+			r.opts.Progress.Line(fmt.Sprintf("Live %s %s interaction model: ETag %s", r.opts.Stage, loc, lm.ETag))
 		} else {
 			r.opts.Progress.Line(fmt.Sprintf("No live %s interaction model: %s is a new locale.", loc, loc))
 		}
-		out[loc] = lm
 	}
-	return out, nil
-}
-
-// compareModels adds the model comparisons to changes and starts the
-// outcome's per-locale record.
-func (r *runner) compareModels(changes *diff.Result, live map[string]liveModel) error {
-	for _, loc := range sortedLocales(r.opts.Models) {
-		lm := live[loc]
-		m, err := diff.CompareModel(loc, r.opts.Models[loc], lm.body, diff.Options{
-			FromFile: fmt.Sprintf("smapi:%s/%s/interactionModel/%s", r.opts.SkillID, r.opts.Stage, loc),
-			ToFile:   "interactionModels/custom/" + loc + ".json",
-		})
-		if err != nil {
-			return fmt.Errorf("compare the repository's %s interaction model with the live one: %w", loc, err)
-		}
-		changes.AddModels(m)
+	for _, m := range fresh.Changes.Models {
+		lm := fresh.Models[m.Locale]
 		r.out.Models = append(r.out.Models, ModelOutcome{
-			Locale: loc, New: !lm.exists(), Changed: m.Changed(), Summary: m.Summary(),
-			ETagBefore: lm.etag, SHA256Before: lm.sha,
+			Locale: m.Locale, New: !lm.Exists(), Changed: m.Changed(), Summary: m.Summary(),
+			ETagBefore: lm.ETag, SHA256Before: lm.SHA256,
 		})
 	}
-	return nil
 }
 
 func (r *runner) model(loc string) *ModelOutcome {
@@ -214,17 +97,17 @@ func (r *runner) leaveAlone(ctx context.Context) {
 // Only locales that will be written are checked: a live model that changed
 // since the plan but is not written is not overwritten, so there is nothing
 // to protect (the manifest works the same way: no change, no check).
-func (r *runner) modelDrift(plan *prcomment.Plan, live map[string]liveModel, since string) (drifted, checked []string) {
-	if plan == nil {
+func (r *runner) modelDrift(recorded *PlanComment, live map[string]plan.Live, since string) (drifted, checked []string) {
+	if recorded == nil {
 		return nil, nil
 	}
 	for _, m := range r.out.Changes.ChangedModels() {
-		want, ok := plan.Marker.Extra[ModelMarkerKey(m.Locale)]
+		want, ok := recorded.Marker.Models[m.Locale]
 		if !ok {
 			continue
 		}
 		checked = append(checked, m.Locale)
-		got := live[m.Locale].sha
+		got := live[m.Locale].SHA256
 		if want == got {
 			continue
 		}
@@ -235,7 +118,7 @@ func (r *runner) modelDrift(plan *prcomment.Plan, live map[string]liveModel, sin
 }
 
 func modelHash(s string) string {
-	if s == NoModel {
+	if s == plan.NoModel {
 		return "none (no model)"
 	}
 	return short(s)
@@ -246,7 +129,7 @@ func modelHash(s string) string {
 // 412 to any If-Match without a model). It reports false when, after
 // waiting out someone else's build, the model no longer needs writing.
 // written lists what this deploy already wrote, for the refusal message.
-func (r *runner) writeModel(ctx context.Context, loc string, lm liveModel, written []string) (bool, error) {
+func (r *runner) writeModel(ctx context.Context, loc string, lm plan.Live, written []string) (bool, error) {
 	p := r.opts.Progress
 	for attempt := 0; ; attempt++ {
 		body, err := diff.Canonical(r.opts.Models[loc])
@@ -254,15 +137,15 @@ func (r *runner) writeModel(ctx context.Context, loc string, lm liveModel, writt
 			return false, fmt.Errorf("prepare the %s interaction model to send: %w", loc, err)
 		}
 		err = r.step("update the "+loc+" model", func() (string, error) {
-			acc, err := r.client.PutInteractionModel(ctx, r.opts.SkillID, r.opts.Stage, loc, body, lm.etag)
+			acc, err := r.client.PutInteractionModel(ctx, r.opts.SkillID, r.opts.Stage, loc, body, lm.ETag)
 			if err != nil {
 				return "", err
 			}
 			switch {
 			case acc != nil && acc.AlreadyApplied:
 				p.Line(fmt.Sprintf("The %s model update was already applied by an attempt whose answer was lost.", loc))
-			case lm.exists():
-				p.Line(fmt.Sprintf("Update of the %s interaction model accepted (If-Match %s).", loc, lm.etag))
+			case lm.Exists():
+				p.Line(fmt.Sprintf("Update of the %s interaction model accepted (If-Match %s).", loc, lm.ETag))
 			default:
 				p.Line(fmt.Sprintf("New %s interaction model accepted (no live model, so no If-Match).", loc))
 			}
@@ -278,10 +161,10 @@ func (r *runner) writeModel(ctx context.Context, loc string, lm liveModel, writt
 		case errors.As(err, &apiErr) && apiErr.Status == http.StatusPreconditionFailed:
 			return false, r.refuse(&RefusedError{
 				Reason:      "precondition",
-				PlannedETag: lm.etag,
+				PlannedETag: lm.ETag,
 				Message: fmt.Sprintf("SMAPI answered 412: the %s interaction model changed between the read (ETag %s) and the write, so it was not written. "+
 					"skillgate never re-reads and retries on its own, since that would overwrite the other change: review it, then run the deploy again%s",
-					loc, orUnknown(lm.etag), alreadyWritten(written, r.opts.SkillID)),
+					loc, orUnknown(lm.ETag), alreadyWritten(written, r.opts.SkillID)),
 				Err: err,
 			})
 		case errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict && attempt < max409:
@@ -293,23 +176,23 @@ func (r *runner) writeModel(ctx context.Context, loc string, lm liveModel, writt
 				}
 				p.Line(fmt.Sprintf("The other %s build failed; checking the live model again.", loc))
 			}
-			var again liveModel
+			var again plan.Live
 			if err := r.step("read the "+loc+" model", func() (string, error) {
 				var err error
-				if again, err = readModel(ctx, r.client, r.opts.SkillID, r.opts.Stage, loc); err != nil {
+				if again, err = plan.ReadModel(ctx, r.client, r.opts.SkillID, r.opts.Stage, loc); err != nil {
 					return "", err
 				}
 				return "OK", nil
 			}); err != nil {
 				return false, err
 			}
-			if again.sha != lm.sha {
+			if again.SHA256 != lm.SHA256 {
 				what := fmt.Sprintf("the live %s interaction model of %s changed while the build in progress finished: expected sha256 %s, found %s",
-					loc, r.opts.SkillID, modelHash(lm.sha), modelHash(again.sha))
-				if err := r.drift(what, lm.etag, again.etag, written); err != nil {
+					loc, r.opts.SkillID, modelHash(lm.SHA256), modelHash(again.SHA256))
+				if err := r.drift(what, lm.ETag, again.ETag, written); err != nil {
 					return false, err
 				}
-				m, err := diff.CompareModel(loc, r.opts.Models[loc], again.body, diff.Options{})
+				m, err := diff.CompareModel(loc, r.opts.Models[loc], again.Body, diff.Options{})
 				if err != nil {
 					return false, fmt.Errorf("compare the repository's %s interaction model with the live one: %w", loc, err)
 				}
@@ -318,7 +201,7 @@ func (r *runner) writeModel(ctx context.Context, loc string, lm liveModel, writt
 					return false, nil
 				}
 			} else {
-				p.Line(fmt.Sprintf("The live %s model is still the planned one (ETag now %s); updating.", loc, again.etag))
+				p.Line(fmt.Sprintf("The live %s model is still the planned one (ETag now %s); updating.", loc, again.ETag))
 			}
 			lm = again
 		default:

@@ -14,9 +14,10 @@ import (
 
 	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/githubtest"
-	"github.com/skillgate/skillgate/internal/prcomment"
+	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/smapitest"
+	"github.com/skillgate/skillgate/internal/validate"
 )
 
 func modelPath(locale string) string {
@@ -75,22 +76,17 @@ func (h *harness) puts() []smapitest.Request {
 // skill records for locales.
 func (h *harness) planModels(locales ...string) {
 	h.t.Helper()
-	body, etag := h.live()
-	sum, err := diff.SHA256(body)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	local := map[string]LocalModel{}
+	pkg := &validate.Package{Models: map[string]*validate.Document{}}
 	for _, l := range locales {
-		local[l] = LocalModel{Raw: []byte(`{"interactionModel":{}}`), Path: l + ".json"}
+		pkg.Models[l] = &validate.Document{Path: l + ".json"}
 	}
-	_, extra, err := PlanModels(context.Background(), h.client, testSkill, "development", local)
+	made, err := plan.New(context.Background(), h.client, &validate.Result{Package: pkg}, plan.Options{SkillID: testSkill, Stage: "development"})
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	pr := h.gh.AddPR(owner, repo, githubtest.PR{Number: 7, HeadSHA: "feedc0de"})
 	h.gh.MergePR(owner, repo, pr.Number, mergeSHA)
-	m := prcomment.Marker{Skill: testSkill, Stage: "development", ETag: etag, SHA256: sum, Extra: extra}
+	m := made.Marker
 	h.gh.AddComment(owner, repo, pr.Number, githubtest.User{Login: githubtest.DefaultUserLogin, ID: 1, Type: "User"}, m.String()+"\n## skillgate plan\n")
 	h.sim.ResetRequests()
 }
@@ -240,7 +236,7 @@ func TestModelNewLocale(t *testing.T) {
 	if len(puts) != 1 || puts[0].Path != modelPath("en-US") || puts[0].Header.Get("If-Match") != "" {
 		t.Fatalf("want one PUT of en-US without If-Match, got %+v", puts)
 	}
-	if m := modelOutcome(t, out, "en-US"); !m.New || m.SHA256Before != NoModel || !strings.HasPrefix(m.Summary, `new model (invocation name "kitchen timer")`) {
+	if m := modelOutcome(t, out, "en-US"); !m.New || m.SHA256Before != plan.NoModel || !strings.HasPrefix(m.Summary, `new model (invocation name "kitchen timer")`) {
 		t.Errorf("en-US outcome = %+v", m)
 	}
 	if !strings.Contains(h.output(), "No live en-US interaction model: en-US is a new locale.") ||
@@ -417,38 +413,6 @@ func TestModelPreconditionFailed(t *testing.T) {
 	}
 	if out.Refused != "precondition" || out.Status != StatusFailed {
 		t.Errorf("Refused, Status = %q, %s", out.Refused, out.Status)
-	}
-}
-
-// TestPlanModels: the marker keys are the sha256 of each canonical live
-// model, or "none"; the comparisons name the files as given.
-func TestPlanModels(t *testing.T) {
-	t.Parallel()
-	h := setup(t, withModels(t)...)
-	results, extra, err := PlanModels(context.Background(), h.client, testSkill, "development", map[string]LocalModel{
-		"en-US": {Raw: withSample(t, "en-US", "new"), Path: "skill-package/interactionModels/custom/en-US.json"},
-		"fr-FR": {Raw: readFile(t, "testdata/model-de-DE.json"), Path: "skill-package/interactionModels/custom/fr-FR.json"},
-		"de-DE": {Raw: []byte("{ broken"), Path: "skill-package/interactionModels/custom/de-DE.json"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	en, _ := h.liveModel("en-US")
-	de, _ := h.liveModel("de-DE")
-	enSum, _ := diff.SHA256(en)
-	deSum, _ := diff.SHA256(de)
-	if d := cmp.Diff(map[string]string{"model.en-US": enSum, "model.de-DE": deSum, "model.fr-FR": NoModel}, extra); d != "" {
-		t.Errorf("marker keys (-want +got):\n%s", d)
-	}
-	if len(results) != 2 || results[0].Locale != "en-US" || results[0].Summary() != "1 sample added" || !results[1].New {
-		t.Fatalf("results = %+v", results)
-	}
-	if !strings.Contains(results[0].Unified, "+++ skill-package/interactionModels/custom/en-US.json\n") {
-		t.Errorf("diff headers: %.200q", results[0].Unified)
-	}
-	m := prcomment.Marker{Skill: testSkill, Stage: "development", ETag: `"e"`, SHA256: "s", Extra: extra}
-	if back, ok := prcomment.ParseMarker(m.String()); !ok || strings.Contains(m.String(), "\n") || !cmp.Equal(back.Extra, extra) {
-		t.Errorf("the marker does not keep the model keys on one line: %s", m.String())
 	}
 }
 

@@ -5,10 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"time"
 
+	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/prcomment"
+	"github.com/skillgate/skillgate/internal/validate"
 )
 
 // Submission modes: what Run does after a successful build.
@@ -41,17 +42,25 @@ const DefaultTimeout = 15 * time.Minute
 // months from the current date" (seeds/smapi-publishing.txt).
 const maxScheduleMonths = 6
 
-// localeRE is the shape of a model's locale, as SMAPI's path takes it.
-var localeRE = regexp.MustCompile(`^[a-z]{2}-[A-Z]{2}$`)
-
 // writableStage is the only stage SMAPI lets a manifest be written to.
 const writableStage = "development"
 
-// PlanFinder finds the plan marker a pull request's sticky comment carries.
-// *prcomment.Client implements it; it is an interface so Run needs nothing
-// else from GitHub.
+// PlanFinder finds the sticky comment of the pull request merged as a
+// commit, the one key identifies. *prcomment.Client implements it; it is an
+// interface so Run needs nothing else from GitHub.
 type PlanFinder interface {
-	FindPlan(ctx context.Context, owner, repo, sha, skill, stage string) (*prcomment.Plan, error)
+	FindMerged(ctx context.Context, owner, repo, sha string, key prcomment.Key) (*prcomment.Comment, error)
+}
+
+// PlanComment is the plan the merged pull request showed: where its
+// comment is and the live state its marker recorded.
+type PlanComment struct {
+	PR         int
+	PRURL      string
+	CommentID  int64
+	CommentURL string
+	Marker     plan.Marker
+	Body       string
 }
 
 // PlanSource says where to look for the plan: the merged pull request of SHA
@@ -131,6 +140,8 @@ type Options struct {
 	// Now and Schedule let tests run the flow in milliseconds.
 	Now      func() time.Time
 	Schedule Schedule
+
+	repo *validate.Result // Manifest and Models as plan.New reads them, set by normalize
 }
 
 // normalize fills defaults and checks every option, before anything is
@@ -165,7 +176,7 @@ func (o Options) normalize() (Options, error) {
 		models := make(map[string][]byte, len(o.Models))
 		for loc, raw := range o.Models {
 			raw = trimBOM(raw)
-			if !localeRE.MatchString(loc) {
+			if !plan.IsLocale(loc) {
 				return o, &ConfigError{Field: "models", Message: fmt.Sprintf("%q is not a locale like en-US: rename interactionModels/custom/%s.json", loc, loc)}
 			}
 			if !json.Valid(raw) {
@@ -198,7 +209,38 @@ func (o Options) normalize() (Options, error) {
 	if err := CheckPublishesAt(o.Submit, o.PublishesAt, o.Now()); err != nil {
 		return o, err
 	}
-	return o, nil
+	var err error
+	o.repo, err = o.repository()
+	return o, err
+}
+
+// repository is the package the options hold, as plan.New reads it, under
+// the paths an ask-cli package gives the files. The files are read strictly,
+// as the validator reads them: JSON it would not read (nested too deep, not
+// an object) is a configuration error here too.
+func (o Options) repository() (*validate.Result, error) {
+	doc := func(field, path string, raw []byte) (*validate.Document, error) {
+		d, findings := validate.ParseDocument(path, raw)
+		if d.Value != nil {
+			return d, nil
+		}
+		why := "it does not parse"
+		if len(findings) > 0 {
+			why = findings[0].Message
+		}
+		return nil, &ConfigError{Field: field, Message: fmt.Sprintf("%s cannot be read (%s): run 'skillgate validate' to find the mistake", path, why)}
+	}
+	manifest, err := doc("manifest", "skill.json", o.Manifest)
+	if err != nil {
+		return nil, err
+	}
+	pkg := &validate.Package{Manifest: manifest, Models: map[string]*validate.Document{}}
+	for loc, raw := range o.Models {
+		if pkg.Models[loc], err = doc("models", "interactionModels/custom/"+loc+".json", raw); err != nil {
+			return nil, err
+		}
+	}
+	return &validate.Result{Package: pkg}, nil
 }
 
 // CheckPublishesAt reports whether t is an acceptable publication time for

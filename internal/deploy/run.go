@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/prcomment"
 	"github.com/skillgate/skillgate/internal/smapi"
 )
@@ -52,7 +53,7 @@ type Outcome struct {
 	Models []ModelOutcome
 	// LeftAlone lists the locales with a live model the repository lacks.
 	LeftAlone    []string
-	Plan         *prcomment.Plan
+	Plan         *PlanComment
 	PlanNote     string // how the drift guard decided, in one sentence
 	DriftWarning string // set when drift: warn deployed over a drift
 	Refused      string // "drift" or "precondition" when nothing was written on purpose
@@ -124,55 +125,19 @@ func (r *runner) step(name string, fn func() (string, error)) error {
 
 func (r *runner) run(ctx context.Context) error {
 	p := r.opts.Progress
-	var plan *prcomment.Plan
-	if src := r.opts.Plan; src != nil && src.Finder != nil {
-		err := r.step("find the plan", func() (string, error) {
-			var err error
-			plan, err = src.Finder.FindPlan(ctx, src.Owner, src.Repo, src.SHA, r.opts.SkillID, r.opts.Stage)
-			if err != nil {
-				return "", err
-			}
-			if plan == nil {
-				return "NONE", nil
-			}
-			return "FOUND", nil
-		})
-		if err != nil {
-			if r.opts.Drift != DriftIgnore {
-				return fmt.Errorf("could not read the plan comment of commit %s in %s/%s, so the drift guard cannot check the live skill: %w (retry, or set drift to ignore to deploy without the check)", src.SHA, src.Owner, src.Repo, err)
-			}
-			p.Warning(fmt.Sprintf("could not read the plan comment (%v); drift: ignore, so deploying anyway", err))
-		}
-		r.out.Plan = plan
-		if plan != nil {
-			p.Line(fmt.Sprintf("Plan found on %s: ETag %s, sha256 %s", planWhere(plan), plan.Marker.ETag, short(plan.Marker.SHA256)))
-		}
-	}
-
-	live, err := r.read(ctx)
+	recorded, err := r.findPlan(ctx)
 	if err != nil {
 		return err
 	}
-	r.out.ETagBefore = live.etag
-	r.out.SHA256Before = live.sha
-	p.Line(fmt.Sprintf("Live %s manifest of %s: ETag %s", r.opts.Stage, r.opts.SkillID, live.etag))
-	models, err := r.readModels(ctx)
+	fresh, err := r.plan(ctx)
 	if err != nil {
 		return err
 	}
-
-	changes, err := diff.Compare(r.opts.Manifest, live.body, diff.Options{})
-	if err != nil {
-		return fmt.Errorf("compare the repository's manifest with the live one: %w", err)
-	}
-	r.out.Changes = changes
-	if err := r.compareModels(changes, models); err != nil {
-		return err
-	}
+	changes, live, models := fresh.Changes, fresh.Manifest, fresh.Models
 	r.leaveAlone(ctx)
 	if !changes.Changed() {
 		r.out.Status = StatusNoChanges
-		r.out.ETagAfter = live.etag
+		r.out.ETagAfter = live.ETag
 		if len(r.opts.Models) > 0 {
 			p.Line("No changes: the live manifest and interaction models already match the repository, nothing to deploy.")
 		} else {
@@ -182,7 +147,7 @@ func (r *runner) run(ctx context.Context) error {
 	}
 	p.Line(plural(changes.Count(), "change") + " to deploy.")
 
-	if err := r.guard(plan, live, models); err != nil {
+	if err := r.guard(recorded, live, models); err != nil {
 		return err
 	}
 
@@ -214,27 +179,80 @@ func (r *runner) run(ctx context.Context) error {
 	if !manifest && len(locales) == 0 {
 		r.out.Status = StatusNoChanges
 		if r.out.ETagAfter == "" {
-			r.out.ETagAfter = live.etag
+			r.out.ETagAfter = live.ETag
 		}
 		return nil
 	}
 	return r.afterPut(ctx, acc, manifest, locales)
 }
 
+// findPlan reads the plan comment of the merged pull request, when the
+// options say where to look; nil when there is none.
+func (r *runner) findPlan(ctx context.Context) (*PlanComment, error) {
+	src := r.opts.Plan
+	if src == nil || src.Finder == nil {
+		return nil, nil
+	}
+	var found *prcomment.Comment
+	err := r.step("find the plan", func() (string, error) {
+		var err error
+		found, err = src.Finder.FindMerged(ctx, src.Owner, src.Repo, src.SHA, plan.Matches(r.opts.SkillID, r.opts.Stage))
+		if err != nil {
+			return "", err
+		}
+		if found == nil {
+			return "NONE", nil
+		}
+		return "FOUND", nil
+	})
+	if err != nil {
+		if r.opts.Drift != DriftIgnore {
+			return nil, fmt.Errorf("could not read the plan comment of commit %s in %s/%s, so the drift guard cannot check the live skill: %w (retry, or set drift to ignore to deploy without the check)", src.SHA, src.Owner, src.Repo, err)
+		}
+		r.opts.Progress.Warning(fmt.Sprintf("could not read the plan comment (%v); drift: ignore, so deploying anyway", err))
+		return nil, nil
+	}
+	if found == nil {
+		return nil, nil
+	}
+	m, _ := plan.ParseMarker(found.Body) // the key found it by this marker
+	recorded := &PlanComment{PR: found.PR, PRURL: found.PRURL, CommentID: found.ID, CommentURL: found.URL, Marker: m, Body: found.Body}
+	r.out.Plan = recorded
+	r.opts.Progress.Line(fmt.Sprintf("Plan found on %s: ETag %s, sha256 %s", planWhere(recorded), m.ETag, short(m.SHA256)))
+	return recorded, nil
+}
+
+// plan makes the plan of the repository against the live skill as it is
+// now, timing each read as a step, and starts the outcome from it.
+func (r *runner) plan(ctx context.Context) (*plan.Plan, error) {
+	fresh, err := plan.New(ctx, r.client, r.opts.repo, plan.Options{
+		SkillID: r.opts.SkillID, Stage: r.opts.Stage, Step: r.step,
+	})
+	if err != nil {
+		return nil, err
+	}
+	r.out.ETagBefore = fresh.Manifest.ETag
+	r.out.SHA256Before = fresh.Manifest.SHA256
+	r.out.Changes = fresh.Changes
+	r.opts.Progress.Line(fmt.Sprintf("Live %s manifest of %s: ETag %s", r.opts.Stage, r.opts.SkillID, fresh.Manifest.ETag))
+	r.reportModels(fresh)
+	return fresh, nil
+}
+
 // writeManifest PUTs the manifest with the If-Match of the read. It
 // reports false when, after waiting out someone else's update, the live
 // manifest already matches the repository.
-func (r *runner) writeManifest(ctx context.Context, live liveManifest) (bool, *smapi.Accepted, error) {
+func (r *runner) writeManifest(ctx context.Context, live plan.Live) (bool, *smapi.Accepted, error) {
 	p := r.opts.Progress
 	for attempt := 0; ; attempt++ {
-		body, err := diff.ForDeploy(r.opts.Manifest, live.body)
+		body, err := diff.ForDeploy(r.opts.Manifest, live.Body)
 		if err != nil {
 			return false, nil, fmt.Errorf("prepare the manifest to send: %w", err)
 		}
 		var acc *smapi.Accepted
 		err = r.step("update the manifest", func() (string, error) {
 			var err error
-			acc, err = r.client.UpdateManifest(ctx, r.opts.SkillID, r.opts.Stage, body, live.etag)
+			acc, err = r.client.UpdateManifest(ctx, r.opts.SkillID, r.opts.Stage, body, live.ETag)
 			if err != nil {
 				return "", err
 			}
@@ -246,15 +264,15 @@ func (r *runner) writeManifest(ctx context.Context, live liveManifest) (bool, *s
 			if acc != nil && acc.AlreadyApplied {
 				p.Line("The update was already applied by an attempt whose answer was lost.")
 			} else {
-				p.Line(fmt.Sprintf("Update accepted (If-Match %s).", live.etag))
+				p.Line(fmt.Sprintf("Update accepted (If-Match %s).", live.ETag))
 			}
 			return true, acc, nil
 		case errors.As(err, &apiErr) && apiErr.Status == http.StatusPreconditionFailed:
 			return false, nil, r.refuse(&RefusedError{
 				Reason:      "precondition",
-				PlannedETag: live.etag,
+				PlannedETag: live.ETag,
 				Message: fmt.Sprintf("SMAPI answered 412: the skill changed between the read (ETag %s) and the write, so nothing was written. "+
-					"skillgate never re-reads and retries on its own, since that would overwrite the other change: review it, then run the deploy again", live.etag),
+					"skillgate never re-reads and retries on its own, since that would overwrite the other change: review it, then run the deploy again", live.ETag),
 				Err: err,
 			})
 		case errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict && attempt < max409:
@@ -268,28 +286,28 @@ func (r *runner) writeManifest(ctx context.Context, live liveManifest) (bool, *s
 				// it, which the re-read below confirms.
 				p.Line("The other update failed; checking the live manifest again.")
 			}
-			again, err := r.read(ctx)
+			again, err := r.readManifest(ctx)
 			if err != nil {
 				return false, nil, err
 			}
-			if again.sha != live.sha {
-				if err := r.drifted(live.etag, live.sha, again, "while the update in progress finished", ""); err != nil {
+			if again.SHA256 != live.SHA256 {
+				if err := r.drifted(live.ETag, live.SHA256, again, "while the update in progress finished", ""); err != nil {
 					return false, nil, err
 				}
 				// drift: warn or ignore goes on against the new live manifest.
-				changes, err := diff.Compare(r.opts.Manifest, again.body, diff.Options{})
+				changes, err := diff.Compare(r.opts.Manifest, again.Body, diff.Options{})
 				if err != nil {
 					return false, nil, fmt.Errorf("compare the repository's manifest with the live one: %w", err)
 				}
 				changes.Models = r.out.Changes.Models
 				r.out.Changes = changes
 				if !changes.ManifestChanged() {
-					r.out.ETagAfter = again.etag
+					r.out.ETagAfter = again.ETag
 					p.Line("No changes left: the update in progress made the live manifest match the repository.")
 					return false, nil, nil
 				}
 			} else {
-				p.Line(fmt.Sprintf("The live manifest is still the planned one (ETag now %s); updating.", again.etag))
+				p.Line(fmt.Sprintf("The live manifest is still the planned one (ETag now %s); updating.", again.ETag))
 			}
 			live = again
 		default:
@@ -298,26 +316,13 @@ func (r *runner) writeManifest(ctx context.Context, live liveManifest) (bool, *s
 	}
 }
 
-// liveManifest is one read of the live manifest.
-type liveManifest struct {
-	body []byte
-	etag string
-	sha  string
-}
-
-func (r *runner) read(ctx context.Context) (liveManifest, error) {
-	var lm liveManifest
+// readManifest reads the live manifest again, as a step.
+func (r *runner) readManifest(ctx context.Context) (plan.Live, error) {
+	var lm plan.Live
 	err := r.step("read the live manifest", func() (string, error) {
-		m, err := r.client.GetManifest(ctx, r.opts.SkillID, r.opts.Stage)
-		if err != nil {
-			return "", fmt.Errorf("read the %s manifest of %s: %w", r.opts.Stage, r.opts.SkillID, err)
-		}
-		sum, err := diff.SHA256(m.Body)
-		if err != nil {
-			return "", fmt.Errorf("the live manifest of %s is not valid JSON: %w", r.opts.SkillID, err)
-		}
-		lm = liveManifest{body: m.Body, etag: m.ETag, sha: sum}
-		return "OK", nil
+		var err error
+		lm, err = plan.ReadManifest(ctx, r.client, r.opts.SkillID, r.opts.Stage)
+		return "OK", err
 	})
 	return lm, err
 }
@@ -335,16 +340,16 @@ func (r *runner) read(ctx context.Context) (liveManifest, error) {
 // Only what is about to be written is checked: the manifest when it
 // changes, and each changed model whose locale the plan recorded. A live
 // change that is not written is not overwritten.
-func (r *runner) guard(plan *prcomment.Plan, live liveManifest, models map[string]liveModel) error {
+func (r *runner) guard(recorded *PlanComment, live plan.Live, models map[string]plan.Live) error {
 	p := r.opts.Progress
 	wantETag, wantSHA, from := r.opts.ExpectETag, r.opts.ExpectSHA256, "the expected version"
-	if plan != nil {
-		from = "the plan on " + planWhere(plan)
+	if recorded != nil {
+		from = "the plan on " + planWhere(recorded)
 		if wantETag == "" {
-			wantETag = plan.Marker.ETag
+			wantETag = recorded.Marker.ETag
 		}
 		if wantSHA == "" {
-			wantSHA = plan.Marker.SHA256
+			wantSHA = recorded.Marker.SHA256
 		}
 	}
 	if wantETag == "" && wantSHA == "" {
@@ -360,15 +365,15 @@ func (r *runner) guard(plan *prcomment.Plan, live liveManifest, models map[strin
 	manifestDrift := false
 	if r.out.Changes.ManifestChanged() {
 		switch {
-		case wantSHA != "" && wantSHA == live.sha && wantETag != "" && wantETag != live.etag:
-			note = fmt.Sprintf("The live ETag changed since %s (%s, now %s) but the manifest is the same", from, wantETag, live.etag)
-		case wantSHA != "" && wantSHA == live.sha, wantSHA == "" && wantETag == live.etag:
-			note = fmt.Sprintf("The live manifest is the one %s showed (ETag %s)", from, live.etag)
+		case wantSHA != "" && wantSHA == live.SHA256 && wantETag != "" && wantETag != live.ETag:
+			note = fmt.Sprintf("The live ETag changed since %s (%s, now %s) but the manifest is the same", from, wantETag, live.ETag)
+		case wantSHA != "" && wantSHA == live.SHA256, wantSHA == "" && wantETag == live.ETag:
+			note = fmt.Sprintf("The live manifest is the one %s showed (ETag %s)", from, live.ETag)
 		default:
 			manifestDrift = true
 		}
 	}
-	modelDrifts, checked := r.modelDrift(plan, models, "since "+from)
+	modelDrifts, checked := r.modelDrift(recorded, models, "since "+from)
 	if !manifestDrift && len(modelDrifts) == 0 {
 		if len(checked) > 0 {
 			locs := strings.Join(checked, ", ")
@@ -385,7 +390,7 @@ func (r *runner) guard(plan *prcomment.Plan, live liveManifest, models map[strin
 		}
 		switch {
 		case note != "":
-		case plan == nil:
+		case recorded == nil:
 			note = "Only interaction models change, and --expect-etag and --expect-sha256 cover the manifest only"
 		default:
 			note = fmt.Sprintf("Only interaction models change, and %s recorded no model hashes to check them against (a plan from before skillgate compared models)", from)
@@ -396,10 +401,10 @@ func (r *runner) guard(plan *prcomment.Plan, live liveManifest, models map[strin
 	}
 	var what []string
 	if manifestDrift {
-		what = append(what, r.manifestDrift(wantETag, wantSHA, live, "since "+from, unplanned(plan, r.out.Changes)))
+		what = append(what, r.manifestDrift(wantETag, wantSHA, live, "since "+from, unplanned(recorded, r.out.Changes)))
 	}
 	what = append(what, modelDrifts...)
-	return r.drift(strings.Join(what, "; "), wantETag, live.etag, nil)
+	return r.drift(strings.Join(what, "; "), wantETag, live.ETag, nil)
 }
 
 // unplanned names the fields the deploy would now change that the plan
@@ -408,13 +413,13 @@ func (r *runner) guard(plan *prcomment.Plan, live liveManifest, models map[strin
 // live manifest, only its hash, so this reads the pointers the comment's
 // change table printed; a comment cut to GitHub's size limit can make it
 // list too much, never too little.
-func unplanned(plan *prcomment.Plan, changes *diff.Result) string {
-	if plan == nil || changes == nil {
+func unplanned(recorded *PlanComment, changes *diff.Result) string {
+	if recorded == nil || changes == nil {
 		return ""
 	}
 	var names []string
 	for _, c := range changes.Changes {
-		if c.Kind.Counts() && !strings.Contains(plan.Body, c.Pointer) {
+		if c.Kind.Counts() && !strings.Contains(recorded.Body, c.Pointer) {
 			names = append(names, c.Pointer)
 		}
 	}
@@ -432,13 +437,13 @@ func unplanned(plan *prcomment.Plan, changes *diff.Result) string {
 
 // drifted applies the drift mode to a live manifest that is no longer the
 // expected one; extra, when not empty, says what changed.
-func (r *runner) drifted(wantETag, wantSHA string, live liveManifest, since, extra string) error {
-	return r.drift(r.manifestDrift(wantETag, wantSHA, live, since, extra), wantETag, live.etag, nil)
+func (r *runner) drifted(wantETag, wantSHA string, live plan.Live, since, extra string) error {
+	return r.drift(r.manifestDrift(wantETag, wantSHA, live, since, extra), wantETag, live.ETag, nil)
 }
 
-func (r *runner) manifestDrift(wantETag, wantSHA string, live liveManifest, since, extra string) string {
+func (r *runner) manifestDrift(wantETag, wantSHA string, live plan.Live, since, extra string) string {
 	return fmt.Sprintf("the live manifest of %s changed %s: expected ETag %s (sha256 %s), found ETag %s (sha256 %s)%s",
-		r.opts.SkillID, since, orUnknown(wantETag), short(orUnknown(wantSHA)), live.etag, short(live.sha), extra)
+		r.opts.SkillID, since, orUnknown(wantETag), short(orUnknown(wantSHA)), live.ETag, short(live.SHA256), extra)
 }
 
 // drift applies the drift mode to what, the description of every live
@@ -505,7 +510,7 @@ func (r *runner) afterPut(ctx context.Context, acc *smapi.Accepted, manifest boo
 	return r.submit(ctx)
 }
 
-func planWhere(p *prcomment.Plan) string {
+func planWhere(p *PlanComment) string {
 	if p.PR != 0 {
 		return fmt.Sprintf("pull request #%d", p.PR)
 	}

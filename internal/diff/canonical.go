@@ -1,6 +1,7 @@
-// Package diff compares a skill manifest kept in a repository with the one
-// SMAPI serves, and renders the result for a terminal, for machines (JSON) and
-// for the sticky pull-request comment (Markdown).
+// Package diff compares documents: a skill manifest or interaction model
+// kept in a repository with the one SMAPI serves. It renders the result for
+// a terminal and for machines (JSON); internal/plan reads the live side and
+// renders the pull-request comment.
 //
 // Both sides are first brought to a canonical form (sorted keys, two-space
 // indent, numbers as written) so that what the service rewrites on its own

@@ -89,7 +89,7 @@ func (m *ModelResult) Summary() string {
 	var parts []string
 	add := func(n int, one, many, what string) {
 		if n > 0 {
-			parts = append(parts, plural(n, one, many)+" "+what)
+			parts = append(parts, Plural(n, one, many)+" "+what)
 		}
 	}
 	add(len(m.IntentsAdded), "intent", "intents", "added")

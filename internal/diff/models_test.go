@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -144,62 +143,6 @@ func TestResultWithModels(t *testing.T) {
 	same.AddModels(r.Models[1])
 	if same.ManifestChanged() || !same.Changed() || same.Summary() != "12 changes in interactionModel.en-US" {
 		t.Errorf("ManifestChanged, Changed, Summary = %v, %v, %q", same.ManifestChanged(), same.Changed(), same.Summary())
-	}
-}
-
-func TestRenderCommentModels(t *testing.T) {
-	t.Parallel()
-	r := modelResult(t)
-	got := RenderComment(Comment{Marker: marker, Skill: "amzn1.ask.skill.demo", Stage: "development", Result: r})
-	golden(t, "comment_models.md", got)
-	for _, w := range []string{
-		"**26 changes** in publishing, publishing.de-DE, publishing.en-US, permissions, interactionModel.en-US, interactionModel.fr-FR.",
-		"#### Interaction model en-US\n\n1 intent added, 1 intent removed, 2 samples added",
-		"#### Interaction model fr-FR\n\nnew model (invocation name \"faits de l'espace\"): 5 intents added, 2 samples added.",
-		"| sample added | <code>GetNewFactIntent</code> | <code>what's new in \\| space</code> |",
-		"| invocation name changed | — | <code>space facts</code> → <code>space trivia</code> |",
-		"+++ skill-package/interactionModels/custom/en-US.json\n",
-		"--- /dev/null\n+++ skill-package/interactionModels/custom/fr-FR.json\n",
-	} {
-		if !strings.Contains(got, w) {
-			t.Errorf("comment lacks %q", w)
-		}
-	}
-	if strings.Contains(got, "Interaction model de-DE") {
-		t.Error("an unchanged model got a section")
-	}
-	if i := strings.Index(got, "<details>"); i < 0 || strings.Contains(got[:i], "<b>venus</b>") {
-		t.Error("raw HTML from a model reached the comment outside the diff fence")
-	}
-
-	// Models only, nothing changed: the verdict names both.
-	same := mustCompare(t, readFile(t, "testdata/local_same.json"), readFile(t, "testdata/live.json"))
-	same.AddModels(r.Models[0])
-	if got := RenderComment(Comment{Result: same}); !strings.Contains(got, "**No changes**: the package matches the live manifest and interaction models.") {
-		t.Errorf("no-change verdict with models:\n%s", got)
-	}
-}
-
-// TestRenderCommentModelsOversized: a new locale far bigger than the limit
-// keeps every section, cuts the diff first, and caps the locale's table.
-func TestRenderCommentModelsOversized(t *testing.T) {
-	t.Parallel()
-	var samples []string
-	for i := range 4000 {
-		samples = append(samples, `"dis-moi le fait numéro `+strings.Repeat("é", i%7)+string(rune('a'+i%26))+` `+thousands(i)+`"`)
-	}
-	big := []byte(`{"interactionModel":{"languageModel":{"invocationName":"faits","intents":[{"name":"GetNewFactIntent","samples":[` + strings.Join(samples, ",") + `]}]}}}`)
-	r := mustCompare(t, readFile(t, "testdata/local_changed.json"), readFile(t, "testdata/live.json"))
-	r.AddModels(mustCompareModel(t, "fr-FR", big, nil))
-	if utf8.RuneCountInString(r.FullDiff()) <= MaxCommentLen {
-		t.Fatal("test setup: the diff fits")
-	}
-	got := RenderComment(Comment{Marker: marker, Result: r})
-	checkLimit(t, got)
-	for _, w := range []string{"**Diff truncated**", "#### Interaction model fr-FR", "_…and 3,952 more left out", "| publishing.en-US |"} {
-		if !strings.Contains(got, w) {
-			t.Errorf("comment lacks %q", w)
-		}
 	}
 }
 

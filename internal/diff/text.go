@@ -14,7 +14,7 @@ func (r *Result) Summary() string {
 	if n == 0 {
 		return "no changes"
 	}
-	return fmt.Sprintf("%s in %s", plural(n, "change", "changes"), strings.Join(r.Sections(), ", "))
+	return fmt.Sprintf("%s in %s", Plural(n, "change", "changes"), strings.Join(r.Sections(), ", "))
 }
 
 // Text writes the result for a terminal: the verdict, the changes grouped by
@@ -97,11 +97,26 @@ func (r *Result) JSON(w io.Writer) error {
 	return enc.Encode(out)
 }
 
-func plural(n int, one, many string) string {
+// Plural counts n things as the text and Markdown renderers print them:
+// "1 change", "1,024 changes".
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return thousands(n) + " " + many
+	return Thousands(n) + " " + many
+}
+
+// Thousands formats n with comma separators (65,536), as the renderers'
+// prose does.
+func Thousands(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + Thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // Text is the item as one terminal line: "+ sample GetFactIntent: tell me

@@ -3,11 +3,44 @@ package diff
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// golden compares got with testdata/name, or rewrites the file with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got); run go test -update if the change is intended:\n%s", path, diff)
+	}
+}
+
+func mustCompare(t testing.TB, local, live []byte) *Result {
+	t.Helper()
+	r, err := Compare(local, live, Options{FromFile: "live/development", ToFile: "skill-package/skill.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
 
 func TestTextAndJSONGolden(t *testing.T) {
 	t.Parallel()

@@ -1,11 +1,13 @@
 // Package prcomment keeps skillgate's sticky plan comment on a pull request
-// and reads it back at merge time for the drift guard.
+// and reads it back at merge time for the drift guard. It knows GitHub, not
+// plans: what the comment says and how its hidden marker line is written
+// belong to internal/plan.
 //
-// There is one comment per pull request, skill and stage. It starts with a
-// hidden Marker line; Upsert finds the comment by that marker across every
-// page of comments and edits it in place, and FindPlan locates the merged
-// pull request of a commit and returns the marker the deploy compares with
-// the live manifest (DESIGN.md, "The plan comment and the drift guard").
+// There is one comment per pull request and Key (for skillgate: per skill
+// and stage, told apart by the plan's marker). Upsert finds the comment by
+// its Key across every page of comments and edits it in place, and
+// FindMerged locates the merged pull request of a commit and returns the
+// comment, whose marker the deploy compares with the live skill.
 //
 // Whose comments count: only those written by the token's own account, so
 // a marker pasted by someone else can neither be overwritten nor steer the
@@ -145,24 +147,24 @@ func (c *Client) listComments(ctx context.Context, owner, repo string, number in
 	}
 }
 
-// findMarked returns the newest comment on number that id wrote and whose
-// marker names skill and stage, or nil.
-func (c *Client) findMarked(ctx context.Context, id identity, owner, repo string, number int, skill, stage string) (*github.IssueComment, Marker, error) {
+// Key tells one sticky comment apart from every other comment of a pull
+// request, from its body. skillgate's plan comment carries a hidden marker
+// line; plan.Matches(skill, stage) is its Key.
+type Key func(body string) bool
+
+// findKeyed returns the newest comment on number that id wrote and that key
+// identifies, or nil.
+func (c *Client) findKeyed(ctx context.Context, id identity, owner, repo string, number int, key Key) (*github.IssueComment, error) {
 	var best *github.IssueComment
-	var bestMarker Marker
 	err := c.listComments(ctx, owner, repo, number, func(cm *github.IssueComment) {
-		if !id.owns(cm.User) {
-			return
-		}
-		m, ok := ParseMarker(cm.GetBody())
-		if !ok || m.Skill != skill || m.Stage != stage {
+		if !id.owns(cm.User) || !key(cm.GetBody()) {
 			return
 		}
 		if best == nil || newer(cm, best) {
-			best, bestMarker = cm, m
+			best = cm
 		}
 	})
-	return best, bestMarker, err
+	return best, err
 }
 
 func newer(a, b *github.IssueComment) bool {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/skillgate/skillgate/internal/githubtest"
+	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/prcomment"
 )
 
@@ -22,8 +23,8 @@ func Example() {
 		return
 	}
 	for _, etag := range []string{`"v1"`, `"v2"`, `"v2"`} {
-		m := prcomment.Marker{Skill: "amzn1.ask.skill.1", Stage: "development", ETag: etag, SHA256: "ab12"}
-		res, err := c.Upsert(ctx, "acme", "skills", 7, m.Skill, m.Stage, m.String()+"\n**1 change** in publishing")
+		m := plan.Marker{Skill: "amzn1.ask.skill.1", Stage: "development", ETag: etag, SHA256: "ab12"}
+		res, err := c.Upsert(ctx, "acme", "skills", 7, plan.Matches(m.Skill, m.Stage), m.String()+"\n**1 change** in publishing")
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -32,12 +33,13 @@ func Example() {
 	}
 
 	gh.MergePR("acme", "skills", 7, "merge7")
-	plan, err := c.FindPlan(ctx, "acme", "skills", "merge7", "amzn1.ask.skill.1", "development")
-	if err != nil || plan == nil {
+	found, err := c.FindMerged(ctx, "acme", "skills", "merge7", plan.Matches("amzn1.ask.skill.1", "development"))
+	if err != nil || found == nil {
 		fmt.Println("no plan", err)
 		return
 	}
-	fmt.Println("plan on PR", plan.PR, "etag", plan.Marker.ETag)
+	m, _ := plan.ParseMarker(found.Body)
+	fmt.Println("plan on PR", found.PR, "etag", m.ETag)
 	// Output:
 	// created
 	// updated

@@ -11,7 +11,11 @@ import (
 	"time"
 
 	"github.com/skillgate/skillgate/internal/githubtest"
+	"github.com/skillgate/skillgate/internal/plan"
 )
+
+// key identifies the plan comment of skill and stage.
+var key = plan.Matches(skill, stage)
 
 const (
 	token = "ghp_TopSecretToken1234567890"
@@ -36,7 +40,7 @@ func setup(t *testing.T, opts ...githubtest.Option) (*githubtest.Server, *Client
 }
 
 func planBody(etag, text string) string {
-	return Marker{Skill: skill, Stage: stage, ETag: etag, SHA256: strings.Repeat("0", 64)}.String() + "\n" + text
+	return plan.Marker{Skill: skill, Stage: stage, ETag: etag, SHA256: strings.Repeat("0", 64)}.String() + "\n" + text
 }
 
 // writes returns the logged requests that change state.
@@ -56,14 +60,14 @@ func TestUpsertCreatesThenEdits(t *testing.T) {
 	srv.AddPR(owner, repo, githubtest.PR{Number: 12})
 	ctx := context.Background()
 
-	first, err := c.Upsert(ctx, owner, repo, 12, skill, stage, planBody(`"e1"`, "first push"))
+	first, err := c.Upsert(ctx, owner, repo, 12, key, planBody(`"e1"`, "first push"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if first.Action != ActionCreated || first.ID == 0 || !strings.Contains(first.URL, "/acme/skills/pull/12#issuecomment-") {
 		t.Errorf("first = %+v", first)
 	}
-	second, err := c.Upsert(ctx, owner, repo, 12, skill, stage, planBody(`"e2"`, "second push"))
+	second, err := c.Upsert(ctx, owner, repo, 12, key, planBody(`"e2"`, "second push"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,8 +79,8 @@ func TestUpsertCreatesThenEdits(t *testing.T) {
 		t.Fatalf("comments = %+v, want one holding the second push", comments)
 	}
 	// Another stage of the same skill gets its own comment.
-	other := Marker{Skill: skill, Stage: "live"}.String() + "\nlive plan"
-	r, err := c.Upsert(ctx, owner, repo, 12, skill, "live", other)
+	other := plan.Marker{Skill: skill, Stage: "live"}.String() + "\nlive plan"
+	r, err := c.Upsert(ctx, owner, repo, 12, plan.Matches(skill, "live"), other)
 	if err != nil || r.Action != ActionCreated || r.ID == first.ID {
 		t.Errorf("live stage: %+v, %v; want a second comment", r, err)
 	}
@@ -102,7 +106,7 @@ func TestUpsertMarkerOnPage3Of4(t *testing.T) {
 	srv.AddComment(owner, repo, 40, githubtest.User{Login: "mallory"}, planBody(`"forged"`, "forged"))
 	srv.ResetRequests()
 
-	res, err := c.Upsert(ctx, owner, repo, 40, skill, stage, planBody(`"new"`, "new plan"))
+	res, err := c.Upsert(ctx, owner, repo, 40, key, planBody(`"new"`, "new plan"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,12 +141,12 @@ func TestUpsertUnchangedSendsNothing(t *testing.T) {
 	srv.AddPR(owner, repo, githubtest.PR{Number: 3})
 	ctx := context.Background()
 	body := planBody(`W/"same"`, "| pointer | before | after |\n")
-	first, err := c.Upsert(ctx, owner, repo, 3, skill, stage, body)
+	first, err := c.Upsert(ctx, owner, repo, 3, key, body)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.ResetRequests()
-	again, err := c.Upsert(ctx, owner, repo, 3, skill, stage, strings.ReplaceAll(body, "\n", "\r\n"))
+	again, err := c.Upsert(ctx, owner, repo, 3, key, strings.ReplaceAll(body, "\n", "\r\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +163,7 @@ func TestUpsertEditsNewestOfSeveral(t *testing.T) {
 	srv, c := setup(t)
 	older := srv.AddComment(owner, repo, 8, githubtest.User{}, planBody("1", "older run"))
 	newer := srv.AddComment(owner, repo, 8, githubtest.User{}, planBody("2", "newer run"))
-	res, err := c.Upsert(context.Background(), owner, repo, 8, skill, stage, planBody("3", "this run"))
+	res, err := c.Upsert(context.Background(), owner, repo, 8, key, planBody("3", "this run"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,11 +182,11 @@ func TestUpsertActionsToken(t *testing.T) {
 	// A person's comment with our marker is not the bot's.
 	srv.AddComment(owner, repo, 9, githubtest.User{Login: "octocat"}, planBody("p", "pasted"))
 	ctx := context.Background()
-	first, err := c.Upsert(ctx, owner, repo, 9, skill, stage, planBody("1", "one"))
+	first, err := c.Upsert(ctx, owner, repo, 9, key, planBody("1", "one"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := c.Upsert(ctx, owner, repo, 9, skill, stage, planBody("2", "two"))
+	second, err := c.Upsert(ctx, owner, repo, 9, key, planBody("2", "two"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +202,7 @@ func TestUpsertForbidden(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, githubtest.WithActionsToken(), githubtest.WithForbiddenCommentWrites())
 	srv.AddPR(owner, repo, githubtest.PR{Number: 4})
-	_, err := c.Upsert(context.Background(), owner, repo, 4, skill, stage, planBody("e", "x"))
+	_, err := c.Upsert(context.Background(), owner, repo, 4, key, planBody("e", "x"))
 	if !errors.Is(err, ErrForbidden) {
 		t.Fatalf("err = %v, want ErrForbidden", err)
 	}
@@ -236,7 +240,7 @@ func TestUpsertRateLimit(t *testing.T) {
 			srv, c := setup(t, githubtest.WithRateLimit(tt.rl))
 			c.now = func() time.Time { return now }
 			srv.AddPR(owner, repo, githubtest.PR{Number: 2})
-			_, err := c.Upsert(context.Background(), owner, repo, 2, skill, stage, planBody("e", "x"))
+			_, err := c.Upsert(context.Background(), owner, repo, 2, key, planBody("e", "x"))
 			var rl *RateLimitError
 			if !errors.As(err, &rl) || !errors.Is(err, ErrRateLimited) {
 				t.Fatalf("err = %v, want a *RateLimitError", err)
@@ -258,19 +262,19 @@ func TestUpsertRefusesBadInput(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t)
 	srv.AddPR(owner, repo, githubtest.PR{Number: 1})
-	marker := Marker{Skill: skill, Stage: stage}.String() + "\n"
+	marker := plan.Marker{Skill: skill, Stage: stage}.String() + "\n"
 	tests := []struct {
 		name, skill, stage, body, want string
 		pr                             int
 	}{
 		{"over the limit", skill, stage, marker + strings.Repeat("ü", MaxCommentLength), "limit of 65536", 1},
 		{"no marker", skill, stage, "just text", "does not carry the marker", 1},
-		{"marker of another stage", skill, stage, Marker{Skill: skill, Stage: "live"}.String(), "does not carry the marker", 1},
-		{"no skill", "", stage, marker, "skill id and stage are required", 1},
+		{"marker of another stage", skill, stage, plan.Marker{Skill: skill, Stage: "live"}.String(), "does not carry the marker", 1},
+		{"no skill", "", stage, marker, "does not carry the marker", 1},
 		{"no PR", skill, stage, marker, "pull request 0 are not valid", 0},
 	}
 	for _, tt := range tests {
-		_, err := c.Upsert(context.Background(), owner, repo, tt.pr, tt.skill, tt.stage, tt.body)
+		_, err := c.Upsert(context.Background(), owner, repo, tt.pr, plan.Matches(tt.skill, tt.stage), tt.body)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want %q", tt.name, err, tt.want)
 		}
@@ -280,7 +284,7 @@ func TestUpsertRefusesBadInput(t *testing.T) {
 	}
 	// Exactly the limit, counted in characters, is accepted.
 	body := marker + strings.Repeat("ü", MaxCommentLength-len([]rune(marker)))
-	if _, err := c.Upsert(context.Background(), owner, repo, 1, skill, stage, body); err != nil {
+	if _, err := c.Upsert(context.Background(), owner, repo, 1, key, body); err != nil {
 		t.Errorf("a body of exactly %d characters: %v", MaxCommentLength, err)
 	}
 }
@@ -295,7 +299,7 @@ func TestGHESBaseURL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.Upsert(context.Background(), owner, repo, 5, skill, stage, planBody("e", base)); err != nil {
+		if _, err := c.Upsert(context.Background(), owner, repo, 5, key, planBody("e", base)); err != nil {
 			t.Errorf("base %q: %v", base, err)
 		}
 	}
@@ -322,31 +326,31 @@ func TestNewRejectsBadURL(t *testing.T) {
 	}
 }
 
-func TestFindPlan(t *testing.T) {
+func TestFindMerged(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t)
 	ctx := context.Background()
 	// #20 carries the plan on its second page and was merged as sha "m20".
 	srv.AddPR(owner, repo, githubtest.PR{Number: 20, HeadSHA: "h20", Commits: []string{"c1"}})
 	srv.AddComments(owner, repo, 20, 150, githubtest.User{Login: "reviewer"})
-	want := Marker{Skill: skill, Stage: stage, ETag: `W/"v7"`, SHA256: strings.Repeat("a", 64), Extra: map[string]string{"model.en-US": "bb"}}
-	plan := srv.AddComment(owner, repo, 20, githubtest.User{}, want.String()+"\nplan")
-	srv.AddComment(owner, repo, 20, githubtest.User{}, Marker{Skill: skill, Stage: "live", ETag: "other"}.String())
+	want := plan.Marker{Skill: skill, Stage: stage, ETag: `W/"v7"`, SHA256: strings.Repeat("a", 64), Models: map[string]string{"en-US": "bb"}}
+	posted := srv.AddComment(owner, repo, 20, githubtest.User{}, want.String()+"\nplan")
+	srv.AddComment(owner, repo, 20, githubtest.User{}, plan.Marker{Skill: skill, Stage: "live", ETag: "other"}.String())
 	srv.MergePR(owner, repo, 20, "m20")
 	// #21 also holds c1 and was merged earlier under another sha; #22 is open.
 	srv.AddPR(owner, repo, githubtest.PR{Number: 21, HeadSHA: "c1", MergedAt: time.Now().Add(-time.Hour), MergeCommitSHA: "m21"})
 	srv.AddPR(owner, repo, githubtest.PR{Number: 22, Commits: []string{"c1", "m20"}})
 
-	got, err := c.FindPlan(ctx, owner, repo, "m20", skill, stage)
+	got, err := c.FindMerged(ctx, owner, repo, "m20", key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got == nil {
-		t.Fatal("FindPlan = nil")
+		t.Fatal("FindMerged = nil")
 	}
-	if got.PR != 20 || got.CommentID != plan.ID || got.Marker.ETag != want.ETag || got.Marker.Extra["model.en-US"] != "bb" ||
-		!strings.HasSuffix(got.PRURL, "/acme/skills/pull/20") || !strings.Contains(got.CommentURL, fmt.Sprint(plan.ID)) ||
-		got.Body != plan.Body {
+	if got.PR != 20 || got.ID != posted.ID || !strings.HasPrefix(got.Body, want.String()+"\n") ||
+		!strings.HasSuffix(got.PRURL, "/acme/skills/pull/20") || !strings.Contains(got.URL, fmt.Sprint(posted.ID)) ||
+		got.Body != posted.Body {
 		t.Errorf("plan = %+v", got)
 	}
 	pages := 0
@@ -361,13 +365,13 @@ func TestFindPlan(t *testing.T) {
 
 	// Commit c1 belongs to #20 (exact merge sha not matched) and #21: the
 	// most recently merged wins.
-	got, err = c.FindPlan(ctx, owner, repo, "c1", skill, stage)
+	got, err = c.FindMerged(ctx, owner, repo, "c1", key)
 	if err != nil || got == nil || got.PR != 20 {
-		t.Errorf("FindPlan(c1) = %+v, %v; want #20", got, err)
+		t.Errorf("FindMerged(c1) = %+v, %v; want #20", got, err)
 	}
 }
 
-func TestFindPlanNone(t *testing.T) {
+func TestFindMergedNone(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t)
 	ctx := context.Background()
@@ -375,15 +379,15 @@ func TestFindPlanNone(t *testing.T) {
 	srv.AddPR(owner, repo, githubtest.PR{Number: 2, HeadSHA: "h2"})
 	srv.MergePR(owner, repo, 2, "m2")
 	srv.AddComment(owner, repo, 2, githubtest.User{Login: "mallory"}, planBody("forged", ""))
-	srv.AddComment(owner, repo, 2, githubtest.User{}, Marker{Skill: "amzn1.ask.skill.other", Stage: stage}.String())
+	srv.AddComment(owner, repo, 2, githubtest.User{}, plan.Marker{Skill: "amzn1.ask.skill.other", Stage: stage}.String())
 
 	for _, sha := range []string{"unknown", "open1", "m2"} {
-		got, err := c.FindPlan(ctx, owner, repo, sha, skill, stage)
+		got, err := c.FindMerged(ctx, owner, repo, sha, key)
 		if err != nil || got != nil {
-			t.Errorf("FindPlan(%s) = %+v, %v; want nil, nil", sha, got, err)
+			t.Errorf("FindMerged(%s) = %+v, %v; want nil, nil", sha, got, err)
 		}
 	}
-	if _, err := c.FindPlan(ctx, owner, repo, "", skill, stage); err == nil || !strings.Contains(err.Error(), "GITHUB_SHA") {
+	if _, err := c.FindMerged(ctx, owner, repo, "", key); err == nil || !strings.Contains(err.Error(), "GITHUB_SHA") {
 		t.Errorf("empty sha: %v", err)
 	}
 }
@@ -436,9 +440,9 @@ func TestTokenNeverInErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Upsert(ctx, owner, repo, 1, skill, stage, planBody("e", "x"))
+	_, err = c.Upsert(ctx, owner, repo, 1, key, planBody("e", "x"))
 	errs = append(errs, err)
-	_, err = c.FindPlan(ctx, owner, repo, "sha", skill, stage)
+	_, err = c.FindMerged(ctx, owner, repo, "sha", key)
 	errs = append(errs, err)
 	errs = append(errs, c.AppendToComment(ctx, owner, repo, 1, "line"))
 
@@ -446,7 +450,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 	bad := githubtest.NewServer(githubtest.WithToken("something-else"))
 	defer bad.Close()
 	c, _ = New(token, bad.URL, bad.Client())
-	_, err = c.Upsert(ctx, owner, repo, 1, skill, stage, planBody("e", "x"))
+	_, err = c.Upsert(ctx, owner, repo, 1, key, planBody("e", "x"))
 	errs = append(errs, err)
 	if !strings.Contains(err.Error(), "401") || !strings.Contains(err.Error(), "github-token") {
 		t.Errorf("401 error %q does not say what to check", err)
@@ -454,7 +458,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 	for _, opt := range []githubtest.Option{githubtest.WithForbiddenCommentWrites(), githubtest.WithRateLimit(githubtest.RateLimit{})} {
 		srv, c := setup(t, opt)
 		srv.AddPR(owner, repo, githubtest.PR{Number: 1})
-		_, err := c.Upsert(ctx, owner, repo, 1, skill, stage, planBody("e", "x"))
+		_, err := c.Upsert(ctx, owner, repo, 1, key, planBody("e", "x"))
 		errs = append(errs, err)
 	}
 

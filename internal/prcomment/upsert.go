@@ -25,42 +25,39 @@ type Result struct {
 	Action string
 }
 
-// Upsert keeps the one plan comment of skill and stage on pull request pr:
-// it creates the comment the first time, edits it in place afterwards and
-// sends nothing when the body is unchanged. body must carry the Marker of
-// skill and stage (Marker.String(), first line by convention) so that the
-// next run finds it, and must fit GitHub's MaxCommentLength characters:
-// the caller truncates, Upsert only refuses.
+// Upsert keeps the one comment key identifies on pull request pr: it
+// creates the comment the first time, edits it in place afterwards and
+// sends nothing when the body is unchanged. key must identify body (the
+// plan's marker line, first by convention) so that the next run finds it,
+// and body must fit GitHub's MaxCommentLength characters: the caller
+// truncates, Upsert only refuses.
 //
 // Where older runs left several marked comments, the newest is edited and
 // the others are left as they are: deleting comments is not this tool's
-// business, and the newest is the one FindPlan reads.
+// business, and the newest is the one FindMerged reads.
 //
 // A token that may not comment gets an error matching ErrForbidden; rate
 // limits give a *RateLimitError with the reset time.
 // Calls GET /user, GET /repos/{owner}/{repo}/issues/{pr}/comments (every
 // page), then POST …/issues/{pr}/comments or PATCH …/issues/comments/{id}.
-func (c *Client) Upsert(ctx context.Context, owner, repo string, pr int, skill, stage, body string) (Result, error) {
+func (c *Client) Upsert(ctx context.Context, owner, repo string, pr int, key Key, body string) (Result, error) {
 	if owner == "" || repo == "" || pr <= 0 {
 		return Result{}, fmt.Errorf("plan comment: repository %q/%q and pull request %d are not valid: "+
 			"check GITHUB_REPOSITORY and the event payload", owner, repo, pr)
 	}
-	if skill == "" || stage == "" {
-		return Result{}, fmt.Errorf("plan comment on %s/%s#%d: skill id and stage are required", owner, repo, pr)
-	}
 	if err := checkLength(body); err != nil {
 		return Result{}, fmt.Errorf("plan comment on %s/%s#%d: %w", owner, repo, pr, err)
 	}
-	if m, ok := ParseMarker(body); !ok || m.Skill != skill || m.Stage != stage {
-		return Result{}, fmt.Errorf("plan comment on %s/%s#%d: the body does not carry the marker of skill %q stage %q, "+
-			"so the next run could not find it: put Marker{Skill, Stage, …}.String() on its first line", owner, repo, pr, skill, stage)
+	if key == nil || !key(body) {
+		return Result{}, fmt.Errorf("plan comment on %s/%s#%d: the body does not carry the marker of its skill and stage, "+
+			"so the next run could not find it: put the plan's Marker on its first line", owner, repo, pr)
 	}
 
 	id, err := c.self(ctx)
 	if err != nil {
 		return Result{}, err
 	}
-	existing, _, err := c.findMarked(ctx, id, owner, repo, pr, skill, stage)
+	existing, err := c.findKeyed(ctx, id, owner, repo, pr, key)
 	if err != nil {
 		return Result{}, err
 	}

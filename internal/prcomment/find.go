@@ -8,32 +8,31 @@ import (
 	"github.com/google/go-github/v92/github"
 )
 
-// Plan is the plan comment of a merged pull request, as the deploy's drift
-// guard reads it back.
-type Plan struct {
-	PR         int
-	PRURL      string
-	CommentID  int64
-	CommentURL string
-	Marker     Marker
-	Body       string
+// Comment is the sticky comment of a merged pull request, as the deploy's
+// drift guard reads it back.
+type Comment struct {
+	PR    int    // the pull request's number
+	PRURL string // the pull request's html_url
+	ID    int64
+	URL   string // the comment's html_url
+	Body  string
 }
 
-// FindPlan finds the pull request merged as commit sha and, on it, the plan
-// comment of skill and stage (the newest, written by the token's account).
-// It returns (nil, nil) when sha belongs to no merged pull request or the
-// pull request has no such comment: the deploy then says "no plan" and goes
-// on. Among several merged pull requests it prefers the one whose
+// FindMerged finds the pull request merged as commit sha and, on it, the
+// comment key identifies (the newest, written by the token's account). It
+// returns (nil, nil) when sha belongs to no merged pull request or the pull
+// request has no such comment: the deploy then says "no plan" and goes on.
+// Among several merged pull requests it prefers the one whose
 // merge_commit_sha is sha, then the most recently merged.
 // Calls GET /repos/{owner}/{repo}/commits/{sha}/pulls, GET /user and
 // GET /repos/{owner}/{repo}/issues/{number}/comments (every page).
-func (c *Client) FindPlan(ctx context.Context, owner, repo, sha, skill, stage string) (*Plan, error) {
+func (c *Client) FindMerged(ctx context.Context, owner, repo, sha string, key Key) (*Comment, error) {
 	if owner == "" || repo == "" || sha == "" {
 		return nil, fmt.Errorf("finding the plan: repository %q/%q and commit %q are required: check GITHUB_REPOSITORY and GITHUB_SHA",
 			owner, repo, sha)
 	}
-	if skill == "" || stage == "" {
-		return nil, fmt.Errorf("finding the plan of commit %s: skill id and stage are required", sha)
+	if key == nil {
+		return nil, fmt.Errorf("finding the plan of commit %s: no key to tell the comment apart", sha)
 	}
 	pr, err := c.mergedPR(ctx, owner, repo, sha)
 	if err != nil || pr == nil {
@@ -43,17 +42,16 @@ func (c *Client) FindPlan(ctx context.Context, owner, repo, sha, skill, stage st
 	if err != nil {
 		return nil, err
 	}
-	cm, m, err := c.findMarked(ctx, id, owner, repo, pr.GetNumber(), skill, stage)
+	cm, err := c.findKeyed(ctx, id, owner, repo, pr.GetNumber(), key)
 	if err != nil || cm == nil {
 		return nil, err
 	}
-	return &Plan{
-		PR:         pr.GetNumber(),
-		PRURL:      pr.GetHTMLURL(),
-		CommentID:  cm.GetID(),
-		CommentURL: cm.GetHTMLURL(),
-		Marker:     m,
-		Body:       cm.GetBody(),
+	return &Comment{
+		PR:    pr.GetNumber(),
+		PRURL: pr.GetHTMLURL(),
+		ID:    cm.GetID(),
+		URL:   cm.GetHTMLURL(),
+		Body:  cm.GetBody(),
 	}, nil
 }
 

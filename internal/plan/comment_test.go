@@ -1,4 +1,4 @@
-package diff
+package plan
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/validate"
 )
 
@@ -36,18 +37,53 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
+// marker is testMarker's line, which every golden comment starts with.
 const marker = "<!-- skillgate:plan skill=amzn1.ask.skill.demo stage=development etag=abc sha256=0123 -->"
 
-func mustCompare(t testing.TB, local, live []byte) *Result {
+var testMarker = Marker{Skill: "amzn1.ask.skill.demo", Stage: "development", ETag: "abc", SHA256: "0123"}
+
+// markdown is the comment of p.
+func markdown(p Plan) string { return p.Markdown() }
+
+func mustCompare(t testing.TB, local, live []byte) *diff.Result {
 	t.Helper()
-	r, err := Compare(local, live, Options{FromFile: "live/development", ToFile: "skill-package/skill.json"})
+	r, err := diff.Compare(local, live, diff.Options{FromFile: "live/development", ToFile: "skill-package/skill.json"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
 }
 
-func TestRenderCommentGolden(t *testing.T) {
+func mustCompareModel(t testing.TB, locale string, local, live []byte) *diff.ModelResult {
+	t.Helper()
+	m, err := diff.CompareModel(locale, local, live, diff.Options{
+		FromFile: "smapi:amzn1.ask.skill.demo/development/interactionModel/" + locale,
+		ToFile:   "skill-package/interactionModels/custom/" + locale + ".json",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// readFile reads the comparison inputs internal/diff's tests share.
+func readFile(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "diff", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestMarkerLine(t *testing.T) {
+	t.Parallel()
+	if got := testMarker.String(); got != marker {
+		t.Errorf("testMarker.String() = %q, want %q", got, marker)
+	}
+}
+
+func TestMarkdownGolden(t *testing.T) {
 	t.Parallel()
 	live := readFile(t, "testdata/live.json")
 	same := mustCompare(t, readFile(t, "testdata/local_same.json"), live)
@@ -56,23 +92,23 @@ func TestRenderCommentGolden(t *testing.T) {
 
 	tests := []struct {
 		name string
-		c    Comment
+		c    Plan
 		want []string // substrings that must appear, beyond the golden file
 	}{
 		{
 			name: "no_change",
-			c:    Comment{Marker: marker, Skill: "amzn1.ask.skill.demo", Stage: "development", Result: same},
+			c:    Plan{Marker: testMarker, Skill: "amzn1.ask.skill.demo", Stage: "development", Changes: same},
 			want: []string{"**No changes**", "kept from live", "asset, not deployed by a manifest update"},
 		},
 		{
 			name: "two_locales",
-			c:    Comment{Marker: marker, Skill: "amzn1.ask.skill.demo", Stage: "development", Result: changed},
+			c:    Plan{Marker: testMarker, Skill: "amzn1.ask.skill.demo", Stage: "development", Changes: changed},
 			want: []string{"**6 changes** in publishing, publishing.de-DE, publishing.en-US, permissions.", "<details>", "```diff\n"},
 		},
 		{
 			name: "validation_failed",
-			c: Comment{
-				Marker: marker, Skill: "amzn1.ask.skill.demo", Stage: "development", Failed: true, Result: same,
+			c: Plan{
+				Marker: testMarker, Skill: "amzn1.ask.skill.demo", Stage: "development", Failed: true, Changes: same,
 				Findings: []validate.Finding{
 					{File: "skill-package/skill.json", Pointer: "/manifest/publishingInformation/distributionCountries/2", Line: 14, Column: 9, Severity: validate.Error, Rule: "distribution.country-code", Message: `"UK" is not an ISO 3166-1 alpha-2 country code; did you mean "GB"?`},
 					{File: "skill-package/skill.json", Pointer: "/manifest/publishingInformation/locales/en-US/summary", Line: 22, Column: 20, Severity: validate.Error, Rule: "locale.summary-length", Message: "summary is 171 characters; the limit is 160"},
@@ -83,13 +119,13 @@ func TestRenderCommentGolden(t *testing.T) {
 		},
 		{
 			name: "validate_only",
-			c:    Comment{Marker: marker, Skill: "", Stage: "", Note: "validate only: no skill-id"},
+			c:    Plan{Marker: testMarker, Skill: "", Stage: "", Note: "validate only: no skill-id"},
 			want: []string{"**Validation passed** (0 errors, 0 warnings).", "_validate only: no skill-id_"},
 		},
 		{
 			name: "backticks_html",
-			c: Comment{
-				Marker: marker, Skill: "amzn1.ask.skill.demo", Stage: "development", Result: tricky,
+			c: Plan{
+				Marker: testMarker, Skill: "amzn1.ask.skill.demo", Stage: "development", Changes: tricky,
 				Note: "note with <b>html</b> and `code`",
 				Findings: []validate.Finding{
 					{File: "skill.json", Line: 3, Column: 5, Severity: validate.Warning, Rule: "locale.name", Message: "name holds ``` and <script>alert(1)</script> | a pipe"},
@@ -101,9 +137,9 @@ func TestRenderCommentGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := RenderComment(tt.c)
+			got := markdown(tt.c)
 			golden(t, "comment_"+tt.name+".md", got)
-			if !strings.HasPrefix(got, marker+"\n") && tt.c.Marker != "" {
+			if !strings.HasPrefix(got, marker+"\n") && tt.c.Marker.Skill != "" {
 				t.Errorf("the marker is not the first line")
 			}
 			for _, w := range tt.want {
@@ -132,10 +168,10 @@ const trickyLocal = `{"manifest":{"publishingInformation":{"locales":{"en-US":{
   "name":"Quiz ` + "```" + ` Master | <b>bold</b>",
   "description":"` + "`````" + ` then </details><script>alert(1)</script> & *stars* _under_ [link](x)"}}}}}`
 
-func TestRenderCommentFence(t *testing.T) {
+func TestMarkdownFence(t *testing.T) {
 	t.Parallel()
 	r := mustCompare(t, []byte(trickyLocal), []byte(trickyLive))
-	got := RenderComment(Comment{Result: r})
+	got := markdown(Plan{Changes: r})
 	open := strings.Index(got, "``````diff\n")
 	if open < 0 {
 		t.Fatalf("no six-backtick fence:\n%s", got)
@@ -153,14 +189,14 @@ func TestRenderCommentFence(t *testing.T) {
 	}
 }
 
-func TestRenderCommentOversizedDiff(t *testing.T) {
+func TestMarkdownOversizedDiff(t *testing.T) {
 	t.Parallel()
 	local, live := oversized(3000, 4)
 	r := mustCompare(t, local, live)
 	if n := utf8.RuneCountInString(r.Unified); n <= MaxCommentLen {
 		t.Fatalf("test setup: unified diff is only %d characters", n)
 	}
-	got := RenderComment(Comment{Marker: marker, Skill: "amzn1.ask.skill.demo", Stage: "development", Result: r})
+	got := markdown(Plan{Marker: testMarker, Skill: "amzn1.ask.skill.demo", Stage: "development", Changes: r})
 	golden(t, "comment_oversized.md", got)
 	checkLimit(t, got)
 	for _, w := range []string{"**Diff truncated**", "lines (", "characters) left out", "`diff-file` output", "| publishing.fr-FR |", "</details>"} {
@@ -180,7 +216,7 @@ func TestRenderCommentOversizedDiff(t *testing.T) {
 	}
 	left := r.Unified[len(kept):]
 	note := fmt.Sprintf("%s of %s lines (%s characters) left out",
-		thousands(strings.Count(left, "\n")), thousands(strings.Count(r.Unified, "\n")), thousands(utf8.RuneCountInString(left)))
+		diff.Thousands(strings.Count(left, "\n")), diff.Thousands(strings.Count(r.Unified, "\n")), diff.Thousands(utf8.RuneCountInString(left)))
 	if !strings.Contains(got, note) {
 		t.Errorf("comment lacks the exact note %q", note)
 	}
@@ -190,12 +226,12 @@ func TestRenderCommentOversizedDiff(t *testing.T) {
 	}
 }
 
-func TestRenderCommentTooManyRows(t *testing.T) {
+func TestMarkdownTooManyRows(t *testing.T) {
 	t.Parallel()
 	local, live := oversized(0, 1500)
 	r := mustCompare(t, local, live)
 	f := validate.Finding{File: "skill.json", Line: 1, Column: 1, Severity: validate.Error, Rule: "x.y", Message: "ü"}
-	got := RenderComment(Comment{Marker: marker, Result: r, Failed: true, Findings: []validate.Finding{f, f}})
+	got := markdown(Plan{Marker: testMarker, Changes: r, Failed: true, Findings: []validate.Finding{f, f}})
 	checkLimit(t, got)
 	for _, w := range []string{"**Diff left out**", "more changes left out", "**Validation failed** (2 errors, 0 warnings); 1,500 changes", "x.y: ü"} {
 		if !strings.Contains(got, w) {
@@ -206,23 +242,23 @@ func TestRenderCommentTooManyRows(t *testing.T) {
 		t.Errorf("an empty diff block was rendered")
 	}
 	rows := strings.Count(got, "\n| publishing.en-US |")
-	if note := fmt.Sprintf("_…and %s more changes left out", thousands(1500-rows)); rows == 0 || !strings.Contains(got, note) {
+	if note := fmt.Sprintf("_…and %s more changes left out", diff.Thousands(1500-rows)); rows == 0 || !strings.Contains(got, note) {
 		t.Errorf("%d rows shown, and no note %q", rows, note)
 	}
 }
 
-func TestRenderCommentHugeInputs(t *testing.T) {
+func TestMarkdownHugeInputs(t *testing.T) {
 	t.Parallel()
 	var fs []validate.Finding
 	for i := range 3000 {
 		fs = append(fs, validate.Finding{File: "skill.json", Line: i + 1, Column: 1, Severity: validate.Warning, Rule: "r", Message: strings.Repeat("é", 40)})
 	}
-	got := RenderComment(Comment{Marker: marker, Findings: fs})
+	got := markdown(Plan{Marker: testMarker, Findings: fs})
 	checkLimit(t, got)
 	if !strings.Contains(got, "more; run `skillgate validate`") {
 		t.Errorf("findings were cut without a note")
 	}
-	got = RenderComment(Comment{Marker: marker, Note: strings.Repeat("🎲", MaxCommentLen)})
+	got = markdown(Plan{Marker: testMarker, Note: strings.Repeat("🎲", MaxCommentLen)})
 	checkLimit(t, got)
 	if !strings.HasPrefix(got, marker) || !strings.HasSuffix(got, "_…comment cut to fit GitHub's limit._\n") {
 		t.Errorf("an enormous note was not cut with a note")
@@ -324,8 +360,8 @@ func TestFence(t *testing.T) {
 func TestThousands(t *testing.T) {
 	t.Parallel()
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 65536: "65,536", 1234567: "1,234,567", -1500: "-1,500"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		if got := diff.Thousands(n); got != want {
+			t.Errorf("diff.Thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

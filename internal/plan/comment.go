@@ -1,18 +1,20 @@
-package diff
+package plan
 
 import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"text/template"
 	"unicode/utf8"
 
+	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/validate"
 )
 
 // MaxCommentLen is GitHub's limit on an issue or pull-request comment body,
-// in characters. RenderComment never returns more.
+// in characters. Plan.Markdown never returns more.
 const MaxCommentLen = 65536
 
 // maxCell is the longest value, in characters, shown in a table cell before
@@ -31,28 +33,9 @@ var commentTemplate = template.Must(template.New("").Funcs(template.FuncMap{
 	"md":   escapeMarkdown,
 	"code": codeSpan,
 	"cell": cell,
-	"num":  thousands,
+	"num":  diff.Thousands,
 	"item": itemValue,
 }).ParseFS(templateFS, "templates/*.tmpl"))
-
-// Comment is everything the pull-request comment shows for one skill and
-// stage.
-type Comment struct {
-	// Marker is the hidden marker line written first, built by the caller
-	// (DESIGN.md: "<!-- skillgate:plan skill=… stage=… etag=… sha256=… -->").
-	Marker string
-	Skill  string
-	Stage  string
-	// Findings are shown above the diff as file:line:col, rule, message.
-	Findings []validate.Finding
-	// Failed is true when validation failed (findings at or above fail-on).
-	Failed bool
-	// Result is the diff against live; nil when only validating.
-	Result *Result
-	// Note is an optional line shown under the verdict, such as
-	// "validate only: no skill-id".
-	Note string
-}
 
 type commentView struct {
 	Marker, Skill, Stage string
@@ -60,9 +43,9 @@ type commentView struct {
 	Note                 string // escaped Markdown
 	Findings             []findingView
 	FindingsOmitted      int
-	Rows                 []Change
+	Rows                 []diff.Change
 	RowsOmitted          int
-	Notes                []Change
+	Notes                []diff.Change
 	Models               []modelView
 	Diff                 string // whole lines, each ending in a newline
 	DiffLines            int
@@ -74,7 +57,7 @@ type commentView struct {
 type modelView struct {
 	Locale       string
 	Summary      string // escaped Markdown
-	Items        []ModelItem
+	Items        []diff.ModelItem
 	ItemsOmitted int
 }
 
@@ -86,7 +69,8 @@ type truncation struct {
 	Lines, TotalLines, Chars string
 }
 
-// RenderComment renders the Markdown body of the sticky comment: the marker,
+// Markdown renders the plan as the body of the sticky comment (and the step
+// summary): the marker,
 // a title, a one-line verdict, the findings, a table of changed fields, the
 // values kept from live, a section per changed interaction model, and the
 // unified diff (manifest, then each changed model) in a collapsed block.
@@ -96,16 +80,16 @@ type truncation struct {
 // the full diff to the diff-file output); if that is not enough the diff is
 // dropped, then table rows (the manifest's, then the models'), then
 // findings, each with a note.
-func RenderComment(c Comment) string {
+func (p *Plan) Markdown() string {
 	v := commentView{
-		Marker: c.Marker,
-		Skill:  c.Skill,
-		Stage:  c.Stage,
-		Note:   escapeMarkdown(c.Note),
-		MaxLen: thousands(MaxCommentLen),
+		Marker: p.Marker.String(),
+		Skill:  p.Skill,
+		Stage:  p.Stage,
+		Note:   escapeMarkdown(p.Note),
+		MaxLen: diff.Thousands(MaxCommentLen),
 	}
-	v.Verdict = verdict(c)
-	for _, f := range c.Findings {
+	v.Verdict = verdict(p)
+	for _, f := range p.Findings {
 		v.Findings = append(v.Findings, findingView{
 			Severity: f.Severity.String(),
 			Location: fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column),
@@ -114,22 +98,22 @@ func RenderComment(c Comment) string {
 		})
 	}
 	var diffLines []string
-	if c.Result != nil {
-		for _, ch := range c.Result.Changes {
+	if p.Changes != nil {
+		for _, ch := range p.Changes.Changes {
 			if ch.Kind.Counts() {
 				v.Rows = append(v.Rows, ch)
 			} else {
 				v.Notes = append(v.Notes, ch)
 			}
 		}
-		for _, m := range c.Result.ChangedModels() {
+		for _, m := range p.Changes.ChangedModels() {
 			mv := modelView{Locale: m.Locale, Summary: escapeMarkdown(m.Summary()), Items: m.Items()}
 			if len(mv.Items) > maxModelItems {
 				mv.Items, mv.ItemsOmitted = mv.Items[:maxModelItems], len(mv.Items)-maxModelItems
 			}
 			v.Models = append(v.Models, mv)
 		}
-		diffLines = splitLines(c.Result.FullDiff())
+		diffLines = slices.Collect(strings.Lines(p.Changes.FullDiff()))
 	}
 
 	withDiff := func(k int) commentView {
@@ -140,9 +124,9 @@ func RenderComment(c Comment) string {
 		if k < len(diffLines) {
 			left := strings.Join(diffLines[k:], "")
 			w.Truncated = &truncation{
-				Lines:      thousands(len(diffLines) - k),
-				TotalLines: thousands(len(diffLines)),
-				Chars:      thousands(utf8.RuneCountInString(left)),
+				Lines:      diff.Thousands(len(diffLines) - k),
+				TotalLines: diff.Thousands(len(diffLines)),
+				Chars:      diff.Thousands(utf8.RuneCountInString(left)),
 			}
 		}
 		return w
@@ -229,14 +213,14 @@ func render(v commentView) string {
 	return b.String()
 }
 
-func verdict(c Comment) string {
+func verdict(c *Plan) string {
 	var count, sections string // "3 changes", "publishing.en-US, apis"
 	live := "the live manifest"
-	if r := c.Result; r != nil {
+	if r := c.Changes; r != nil {
 		if len(r.Models) > 0 {
 			live = "the live manifest and interaction models"
 		}
-		count = plural(r.Count(), "change", "changes")
+		count = diff.Plural(r.Count(), "change", "changes")
 		secs := make([]string, 0, len(r.Sections()))
 		for _, s := range r.Sections() {
 			secs = append(secs, escapeMarkdown(s))
@@ -252,17 +236,17 @@ func verdict(c Comment) string {
 			warns++
 		}
 	}
-	counts := fmt.Sprintf("%s, %s", plural(errs, "error", "errors"), plural(warns, "warning", "warnings"))
+	counts := fmt.Sprintf("%s, %s", diff.Plural(errs, "error", "errors"), diff.Plural(warns, "warning", "warnings"))
 	switch {
-	case c.Failed && c.Result != nil && !c.Result.Changed():
+	case c.Failed && c.Changes != nil && !c.Changes.Changed():
 		return fmt.Sprintf("**Validation failed** (%s); no changes to %s.", counts, live)
-	case c.Failed && c.Result != nil:
+	case c.Failed && c.Changes != nil:
 		return fmt.Sprintf("**Validation failed** (%s); %s in %s.", counts, count, sections)
 	case c.Failed:
 		return fmt.Sprintf("**Validation failed** (%s).", counts)
-	case c.Result == nil:
+	case c.Changes == nil:
 		return fmt.Sprintf("**Validation passed** (%s).", counts)
-	case !c.Result.Changed():
+	case !c.Changes.Changed():
 		return "**No changes**: the package matches " + live + "."
 	}
 	return fmt.Sprintf("**%s** in %s.", count, sections)
@@ -351,22 +335,9 @@ func fence(s string) string {
 	return strings.Repeat("`", max(3, longest+1))
 }
 
-// thousands formats n with comma separators (65,536), as the comment's
-// prose does.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 // itemValue shows a model change's value in a table cell: the old and new
 // invocation names, a part's name as text, anything else as code.
-func itemValue(it ModelItem) string {
+func itemValue(it diff.ModelItem) string {
 	switch it.What {
 	case "invocation name":
 		before := "—"
