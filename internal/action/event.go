@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
+
+	"github.com/skillgate/skillgate/internal/jsonfile"
 )
 
 // event is what skillgate needs from the workflow run: which event, which
@@ -59,18 +60,17 @@ func readEvent(getenv func(string) string) (*event, error) {
 		}
 		return ev, nil
 	}
-	fi, err := os.Stat(path)
+	// Only a regular file, and no more of it than a payload can be: a named
+	// pipe would block the step and a device such as /dev/zero never ends.
+	raw, err := jsonfile.ReadFile(path, maxEventSize)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, &EventError{Path: path, Err: errors.New("the file does not exist")}
 		}
-		return nil, &EventError{Path: path, Err: err}
-	}
-	if fi.Size() > maxEventSize {
-		return nil, &EventError{Path: path, Err: fmt.Errorf("the file is %d bytes, more than an event payload can be", fi.Size())}
-	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return nil, &EventError{Path: path, Err: err}
 	}
 	var payload struct {

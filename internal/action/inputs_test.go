@@ -118,12 +118,32 @@ func TestReadEventErrors(t *testing.T) {
 		{"no number", "pull_request", writeEvent(t, `{"action": "opened"}`), "without pull_request.number"},
 		{"push without branch", "push", writeEvent(t, `{"ref": "refs/heads/main"}`), "default_branch"},
 		{"unset", "push", "", "GITHUB_EVENT_PATH"},
+		{"a folder", "push", t.TempDir(), "not a regular file: it is a folder"},
+	}
+	// A device never ends: read whole, /dev/zero grew to gigabytes.
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		tests = append(tests, struct{ name, event, path, want string }{"a device", "push", "/dev/zero", "not a regular file: it is a character device"})
+	}
+	// A named pipe with no writer blocked the step forever.
+	fifo := filepath.Join(t.TempDir(), "event.json")
+	if mkfifo(fifo) == nil {
+		tests = append(tests, struct{ name, event, path, want string }{"a named pipe", "pull_request", fifo, "not a regular file: it is a named pipe"})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := readEvent(envMap(map[string]string{"GITHUB_EVENT_NAME": tt.event, "GITHUB_EVENT_PATH": tt.path}))
+			var err error
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				_, err = readEvent(envMap(map[string]string{"GITHUB_EVENT_NAME": tt.event, "GITHUB_EVENT_PATH": tt.path}))
+			}()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("readEvent(%s) did not return", tt.path)
+			}
 			var ee *EventError
-			if !errors.As(err, &ee) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "GITHUB_EVENT_PATH") {
+			if !errors.As(err, &ee) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "GITHUB_EVENT_PATH "+tt.path) {
 				t.Errorf("err = %v, want an EventError mentioning %q", err, tt.want)
 			}
 		})

@@ -149,6 +149,9 @@ func mustRead(tb testing.TB, p string) []byte {
 
 func writeFile(tb testing.TB, p string, b []byte) {
 	tb.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		tb.Fatal(err)
+	}
 	if err := os.WriteFile(p, b, 0o644); err != nil {
 		tb.Fatal(err)
 	}
