@@ -48,10 +48,12 @@ type Config struct {
 	Dir string
 }
 
-// run is the state of one Action run.
-type run struct {
+// step is the state of one run of the Action's step: its configuration,
+// inputs, event, the outputs set so far, and wf, the runner's workflow
+// commands and files.
+type step struct {
 	cfg Config
-	r   *runner
+	wf  *workflow
 	in  Inputs
 	ev  *event
 	// outputs collects every output, written once at the end; on a local run
@@ -75,11 +77,11 @@ func Run(ctx context.Context, cfg Config) int {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	a := &run{cfg: cfg, r: newRunner(cfg.Getenv, cfg.Stdout)}
-	code := a.main(ctx)
-	a.flushOutputs()
-	if a.r.err != nil {
-		a.r.errorf("%v", a.r.err)
+	s := &step{cfg: cfg, wf: newWorkflow(cfg.Getenv, cfg.Stdout)}
+	code := s.main(ctx)
+	s.flushOutputs()
+	if s.wf.err != nil {
+		s.wf.errorf("%v", s.wf.err)
 		if code == exitOK {
 			code = exitFailed
 		}
@@ -87,84 +89,84 @@ func Run(ctx context.Context, cfg Config) int {
 	return code
 }
 
-func (a *run) main(ctx context.Context) int {
-	in, err := readInputs(a.cfg.Getenv)
+func (s *step) main(ctx context.Context) int {
+	in, err := readInputs(s.cfg.Getenv)
 	// Mask first, before any line that could echo an input.
-	a.r.mask(in.ClientID, in.ClientSecret, in.RefreshToken, in.GitHubToken)
+	s.wf.mask(in.ClientID, in.ClientSecret, in.RefreshToken, in.GitHubToken)
 	if err != nil {
-		a.r.errorf("%v", err)
+		s.wf.errorf("%v", err)
 		return exitUsage
 	}
-	a.in = in
-	if err := a.r.checkFiles(); err != nil {
-		a.r.errorf("%v", err)
+	s.in = in
+	if err := s.wf.checkFiles(); err != nil {
+		s.wf.errorf("%v", err)
 		return exitUsage
 	}
-	ev, err := readEvent(a.cfg.Getenv)
+	ev, err := readEvent(s.cfg.Getenv)
 	if err != nil {
-		a.r.errorf("%v", err)
+		s.wf.errorf("%v", err)
 		return exitUsage
 	}
-	a.ev = ev
+	s.ev = ev
 	mode, why := resolveMode(in.Mode, ev)
-	a.r.println("skillgate %s: %s", a.cfg.Version, why)
+	s.wf.println("skillgate %s: %s", s.cfg.Version, why)
 
 	switch mode {
 	case "validate":
-		res, code := a.validate()
+		res, code := s.validate()
 		if res != nil {
-			a.r.summary("## skillgate: validation\n\n" + report.SummaryMarkdown(res.Findings) + "\n")
+			s.wf.summary("## skillgate: validation\n\n" + report.SummaryMarkdown(res.Findings) + "\n")
 		}
 		return code
 	case "plan":
-		return a.plan(ctx)
+		return s.plan(ctx)
 	case "deploy":
-		return a.deploy(ctx)
+		return s.deploy(ctx)
 	}
 	// readInputs only admits the modes above.
-	a.r.errorf("input mode: %q is not valid: use one of auto, validate, plan, deploy", in.Mode)
+	s.wf.errorf("input mode: %q is not valid: use one of auto, validate, plan, deploy", in.Mode)
 	return exitUsage
 }
 
 // validate runs the validator on the skill-package input, prints annotations
 // and sets valid, errors and warnings. It returns a nil result with exit
 // code 2 when there is no package to validate.
-func (a *run) validate() (*validate.Result, int) {
-	resolved, err := project.ResolvePath(a.cfg.Dir, a.in.SkillPackage, "", a.cfg.Getenv)
+func (s *step) validate() (*validate.Result, int) {
+	resolved, err := project.ResolvePath(s.cfg.Dir, s.in.SkillPackage, "", s.cfg.Getenv)
 	if err != nil {
-		a.r.errorf("input skill-package: %v", err)
+		s.wf.errorf("input skill-package: %v", err)
 		return nil, exitUsage
 	}
 	res, err := validate.ValidatePath(resolved.Path)
 	if err != nil {
-		a.r.errorf("input skill-package %s: %v", a.in.SkillPackage, err)
-		a.setOutput("valid", "false")
+		s.wf.errorf("input skill-package %s: %v", s.in.SkillPackage, err)
+		s.setOutput("valid", "false")
 		return nil, exitUsage
 	}
-	w, err := report.New(report.FormatGitHub, a.r.out, report.Options{ToolVersion: a.cfg.Version})
+	w, err := report.New(report.FormatGitHub, s.wf.out, report.Options{ToolVersion: s.cfg.Version})
 	if err != nil {
-		a.r.errorf("%v", err)
+		s.wf.errorf("%v", err)
 		return nil, exitFailed
 	}
 	for _, f := range res.Findings {
 		w.Write(f)
 	}
 	if err := w.Flush(); err != nil {
-		a.r.errorf("write annotations: %v", err)
+		s.wf.errorf("write annotations: %v", err)
 		return nil, exitFailed
 	}
-	failed := res.Failed(a.failOn())
-	a.setOutput("valid", fmt.Sprint(!failed))
-	a.setOutput("errors", fmt.Sprint(res.Errors))
-	a.setOutput("warnings", fmt.Sprint(res.Warnings))
+	failed := res.Failed(s.failOn())
+	s.setOutput("valid", fmt.Sprint(!failed))
+	s.setOutput("errors", fmt.Sprint(res.Errors))
+	s.setOutput("warnings", fmt.Sprint(res.Warnings))
 	if failed {
 		return res, exitFailed
 	}
 	return res, exitOK
 }
 
-func (a *run) failOn() validate.Severity {
-	if a.in.FailOn == "warning" {
+func (s *step) failOn() validate.Severity {
+	if s.in.FailOn == "warning" {
 		return validate.Warning
 	}
 	return validate.Error
@@ -172,16 +174,16 @@ func (a *run) failOn() validate.Severity {
 
 // smapiClient builds the SMAPI client from the inputs. The access token it
 // obtains is redacted by the client itself; the inputs are masked above.
-func (a *run) smapiClient() (*smapi.Client, error) {
+func (s *step) smapiClient() (*smapi.Client, error) {
 	cfg := smapi.Config{
-		BaseURL:      a.in.SMAPIURL,
-		LWAURL:       a.in.LWAURL,
-		ClientID:     a.in.ClientID,
-		ClientSecret: a.in.ClientSecret,
-		RefreshToken: a.in.RefreshToken,
-		HTTPClient:   a.cfg.HTTPClient,
+		BaseURL:      s.in.SMAPIURL,
+		LWAURL:       s.in.LWAURL,
+		ClientID:     s.in.ClientID,
+		ClientSecret: s.in.ClientSecret,
+		RefreshToken: s.in.RefreshToken,
+		HTTPClient:   s.cfg.HTTPClient,
 	}
-	if !a.in.hasCredentials() {
+	if !s.in.hasCredentials() {
 		return nil, &InputError{Input: "client-id, client-secret, refresh-token", Value: "", Want: "all three LWA credentials are needed to talk to SMAPI: pass them from repository secrets (README, \"Credentials\")"}
 	}
 	if err := cfg.Check(); err != nil {
@@ -205,25 +207,25 @@ func apiExit(err error) int {
 	return exitFailed
 }
 
-func (a *run) setOutput(name, value string) {
-	for i, o := range a.outputs {
+func (s *step) setOutput(name, value string) {
+	for i, o := range s.outputs {
 		if o.name == name {
-			a.outputs[i].value = value
+			s.outputs[i].value = value
 			return
 		}
 	}
-	a.outputs = append(a.outputs, output{name, value})
+	s.outputs = append(s.outputs, output{name, value})
 }
 
-func (a *run) flushOutputs() {
-	if a.cfg.Getenv("GITHUB_OUTPUT") == "" {
+func (s *step) flushOutputs() {
+	if s.cfg.Getenv("GITHUB_OUTPUT") == "" {
 		// Run by hand: show the outputs so the run is not silent about them.
-		for _, o := range a.outputs {
-			a.r.println("output %s=%s", o.name, o.value)
+		for _, o := range s.outputs {
+			s.wf.println("output %s=%s", o.name, o.value)
 		}
 		return
 	}
-	for _, o := range a.outputs {
-		a.r.setOutput(o.name, o.value)
+	for _, o := range s.outputs {
+		s.wf.setOutput(o.name, o.value)
 	}
 }

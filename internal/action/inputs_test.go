@@ -152,9 +152,9 @@ func TestReadEventErrors(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	var b strings.Builder
-	r := newRunner(envMap(nil), &b)
-	r.mask("s3cret", "")
-	r.println("token s3cret here")
+	w := newWorkflow(envMap(nil), &b)
+	w.mask("s3cret", "")
+	w.println("token s3cret here")
 	got := b.String()
 	if got != "::add-mask::s3cret\ntoken *** here\n" {
 		t.Errorf("got %q", got)

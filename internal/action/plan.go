@@ -26,43 +26,43 @@ const (
 
 // plan is the pull-request gate: validate, make the plan against the live
 // skill, keep the sticky comment, write the step summary.
-func (a *run) plan(ctx context.Context) int {
-	res, code := a.validate()
+func (s *step) plan(ctx context.Context) int {
+	res, code := s.validate()
 	if res == nil {
-		a.setOutput("status", planFailed)
+		s.setOutput("status", planFailed)
 		return code
 	}
-	a.setOutput("skill-id", a.in.SkillID)
-	opts := plan.Options{SkillID: a.in.SkillID, Stage: a.in.Stage, FailOn: a.failOn(), Display: a.display, ValidateOnly: a.validateOnly()}
+	s.setOutput("skill-id", s.in.SkillID)
+	opts := plan.Options{SkillID: s.in.SkillID, Stage: s.in.Stage, FailOn: s.failOn(), Display: s.display, ValidateOnly: s.validateOnly()}
 	if opts.ValidateOnly != "" {
-		a.r.notice("%s", opts.ValidateOnly)
+		s.wf.notice("%s", opts.ValidateOnly)
 	}
 	var client plan.Reader
 	if opts.ValidateOnly == "" {
-		c, err := a.smapiClient()
+		c, err := s.smapiClient()
 		if err != nil {
-			a.r.errorf("%v", err)
-			a.setOutput("status", planFailed)
+			s.wf.errorf("%v", err)
+			s.setOutput("status", planFailed)
 			return apiExit(err)
 		}
 		client = c
 	}
 	p, err := plan.New(ctx, client, res, opts)
 	if err != nil {
-		a.r.errorf("%v", err)
-		a.setOutput("status", planFailed)
+		s.wf.errorf("%v", err)
+		s.setOutput("status", planFailed)
 		return apiExit(err)
 	}
-	a.report(ctx, p)
+	s.report(ctx, p)
 	return code
 }
 
 // validateOnly says why the live skill is not read, or "" to read it.
-func (a *run) validateOnly() string {
+func (s *step) validateOnly() string {
 	switch {
-	case a.in.SkillID == "":
+	case s.in.SkillID == "":
 		return "validate only: the skill-id input is empty, so there is no live skill to compare with"
-	case !a.in.hasCredentials() && (a.ev.Name == "pull_request" || a.ev.Name == "pull_request_target"):
+	case !s.in.hasCredentials() && (s.ev.Name == "pull_request" || s.ev.Name == "pull_request_target"):
 		// Pull requests from forks run without secrets: degrade instead of failing.
 		return "validate only: the LWA credentials (client-id, client-secret, refresh-token) are empty, as on a pull request from a fork, so the live skill was not read"
 	}
@@ -71,7 +71,7 @@ func (a *run) validateOnly() string {
 
 // report sets the plan's outputs, writes the diff file and the step
 // summary, and keeps the sticky comment.
-func (a *run) report(ctx context.Context, p *plan.Plan) {
+func (s *step) report(ctx context.Context, p *plan.Plan) {
 	status := planNoChanges
 	switch {
 	case p.Failed:
@@ -82,28 +82,28 @@ func (a *run) report(ctx context.Context, p *plan.Plan) {
 		status = planHasChanges
 	}
 	if p.Note == "" {
-		a.setOutput("etag", p.Manifest.ETag)
+		s.setOutput("etag", p.Manifest.ETag)
 	}
-	a.setOutput("changed", fmt.Sprint(p.Changed()))
+	s.setOutput("changed", fmt.Sprint(p.Changed()))
 	if p.Changes != nil {
-		a.writeDiffFile(p.Changes.FullDiff())
-		a.r.println("plan: %s", p.Changes.Summary())
+		s.writeDiffFile(p.Changes.FullDiff())
+		s.wf.println("plan: %s", p.Changes.Summary())
 	}
-	a.setOutput("status", status)
+	s.setOutput("status", status)
 	body := p.Markdown()
-	a.r.summary(body)
+	s.wf.summary(body)
 	// Validating only, there is no live read, so no ETag for the marker:
 	// posting would replace the last real plan, which the deploy's drift
 	// guard reads back. That plan is left as it is.
 	if p.Note != "" {
 		return
 	}
-	a.comment(ctx, body)
+	s.comment(ctx, body)
 }
 
 // display is path as a reviewer knows it: relative to the workspace.
-func (a *run) display(path string) string {
-	if rel, err := filepath.Rel(a.cfg.Dir, path); err == nil && filepath.IsAbs(path) && !strings.HasPrefix(rel, "..") {
+func (s *step) display(path string) string {
+	if rel, err := filepath.Rel(s.cfg.Dir, path); err == nil && filepath.IsAbs(path) && !strings.HasPrefix(rel, "..") {
 		return filepath.ToSlash(rel)
 	}
 	return filepath.ToSlash(path)
@@ -112,36 +112,36 @@ func (a *run) display(path string) string {
 // comment keeps the sticky comment when there is a pull request and the
 // comment input allows it. A token that may not comment, or a rate limit,
 // is a warning: the plan is in the step summary either way.
-func (a *run) comment(ctx context.Context, body string) {
+func (s *step) comment(ctx context.Context, body string) {
 	switch {
-	case !a.in.Comment:
+	case !s.in.Comment:
 		return
-	case a.ev.PR == 0:
-		a.r.notice("no pull request in this %s event: the plan is in the step summary only", orUnknown(a.ev.Name))
+	case s.ev.PR == 0:
+		s.wf.notice("no pull request in this %s event: the plan is in the step summary only", orUnknown(s.ev.Name))
 		return
-	case a.in.GitHubToken == "":
-		a.r.warning("the github-token input is empty, so the plan comment was not posted: pass ${{ github.token }} with pull-requests: write")
+	case s.in.GitHubToken == "":
+		s.wf.warning("the github-token input is empty, so the plan comment was not posted: pass ${{ github.token }} with pull-requests: write")
 		return
-	case a.ev.Owner == "":
-		a.r.warning("GITHUB_REPOSITORY is not set, so the plan comment was not posted")
+	case s.ev.Owner == "":
+		s.wf.warning("GITHUB_REPOSITORY is not set, so the plan comment was not posted")
 		return
 	}
-	gh, err := prcomment.New(a.in.GitHubToken, a.ev.APIURL, a.cfg.HTTPClient)
+	gh, err := prcomment.New(s.in.GitHubToken, s.ev.APIURL, s.cfg.HTTPClient)
 	if err != nil {
-		a.r.warning("the plan comment was not posted: %v", err)
+		s.wf.warning("the plan comment was not posted: %v", err)
 		return
 	}
-	res, err := gh.Upsert(ctx, a.ev.Owner, a.ev.Repo, a.ev.PR, plan.Matches(a.in.SkillID, a.in.Stage), body)
+	res, err := gh.Upsert(ctx, s.ev.Owner, s.ev.Repo, s.ev.PR, plan.Matches(s.in.SkillID, s.in.Stage), body)
 	switch {
 	case errors.Is(err, prcomment.ErrForbidden):
-		a.r.warning("the plan comment was not posted (%v): on a pull request from a fork the token may not comment; the plan is in the step summary", err)
+		s.wf.warning("the plan comment was not posted (%v): on a pull request from a fork the token may not comment; the plan is in the step summary", err)
 		return
 	case err != nil:
-		a.r.warning("the plan comment was not posted: %v; the plan is in the step summary", err)
+		s.wf.warning("the plan comment was not posted: %v; the plan is in the step summary", err)
 		return
 	}
-	a.setOutput("comment-url", res.URL)
-	a.r.println("plan comment %s: %s", res.Action, res.URL)
+	s.setOutput("comment-url", res.URL)
+	s.wf.println("plan comment %s: %s", res.Action, res.URL)
 }
 
 func orUnknown(s string) string {
@@ -156,16 +156,16 @@ var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 // writeDiffFile writes the full unified diff (the comment may carry only part
 // of it) and sets the diff-file output. It goes under RUNNER_TEMP, which
 // the runner clears after the job, or the working directory.
-func (a *run) writeDiffFile(unified string) {
-	dir := a.cfg.Getenv("RUNNER_TEMP")
+func (s *step) writeDiffFile(unified string) {
+	dir := s.cfg.Getenv("RUNNER_TEMP")
 	if dir == "" {
-		dir = a.cfg.Dir
+		dir = s.cfg.Dir
 	}
-	name := "skillgate-" + unsafeFileChars.ReplaceAllString(a.in.SkillID+"-"+a.in.Stage, "_") + ".diff"
+	name := "skillgate-" + unsafeFileChars.ReplaceAllString(s.in.SkillID+"-"+s.in.Stage, "_") + ".diff"
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(unified), 0o644); err != nil {
-		a.r.warning("could not write the diff file %s: %v", p, err)
+		s.wf.warning("could not write the diff file %s: %v", p, err)
 		return
 	}
-	a.setOutput("diff-file", p)
+	s.setOutput("diff-file", p)
 }

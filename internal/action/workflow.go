@@ -9,10 +9,12 @@ import (
 	"github.com/sethvargo/go-githubactions"
 )
 
-// runner wraps go-githubactions so that a file command that cannot be written
-// becomes an error instead of the library's panic, and so that every line
-// printed passes through the secret redactor first.
-type runner struct {
+// workflow is the runner's side of a step: workflow commands on stdout
+// (annotations, masks), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. It wraps
+// go-githubactions so that a file command that cannot be written becomes an
+// error instead of the library's panic, and so that every line printed
+// passes through the secret redactor first.
+type workflow struct {
 	gha     *githubactions.Action
 	getenv  func(string) string
 	out     io.Writer // redacting stdout
@@ -20,32 +22,32 @@ type runner struct {
 	err     error // first file-command error
 }
 
-func newRunner(getenv func(string) string, stdout io.Writer) *runner {
-	r := &runner{getenv: getenv}
-	r.out = &redactWriter{w: stdout, secrets: &r.secrets}
-	r.gha = githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(r.out))
-	return r
+func newWorkflow(getenv func(string) string, stdout io.Writer) *workflow {
+	w := &workflow{getenv: getenv}
+	w.out = &redactWriter{w: stdout, secrets: &w.secrets}
+	w.gha = githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(w.out))
+	return w
 }
 
 // mask registers a secret: the runner hides it from the log, and our own
 // writer redacts it too, in case a line reaches a log the runner does not mask.
-func (r *runner) mask(values ...string) {
+func (w *workflow) mask(values ...string) {
 	for _, v := range values {
 		if strings.TrimSpace(v) == "" {
 			continue
 		}
 		// The mask line itself must carry the value: write it past the redactor.
-		fmt.Fprintf(r.out.(*redactWriter).w, "::add-mask::%s\n", v)
-		r.secrets = append(r.secrets, v)
+		fmt.Fprintf(w.out.(*redactWriter).w, "::add-mask::%s\n", v)
+		w.secrets = append(w.secrets, v)
 	}
 }
 
 // checkFiles verifies up front that GITHUB_OUTPUT and GITHUB_STEP_SUMMARY can
 // be appended to, so that a bad runner environment fails the step at once with
 // a clear message instead of after a deploy.
-func (r *runner) checkFiles() error {
+func (w *workflow) checkFiles() error {
 	for _, name := range []string{"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"} {
-		p := r.getenv(name)
+		p := w.getenv(name)
 		if p == "" {
 			continue
 		}
@@ -58,30 +60,30 @@ func (r *runner) checkFiles() error {
 	return nil
 }
 
-func (r *runner) fileCommand(env string, f func()) {
-	if r.getenv(env) == "" {
+func (w *workflow) fileCommand(env string, f func()) {
+	if w.getenv(env) == "" {
 		return // not on a runner: outputs are printed by the caller instead
 	}
 	defer func() {
-		if p := recover(); p != nil && r.err == nil {
-			r.err = fmt.Errorf("writing %s: %v", env, p)
+		if p := recover(); p != nil && w.err == nil {
+			w.err = fmt.Errorf("writing %s: %v", env, p)
 		}
 	}()
 	f()
 }
 
-func (r *runner) setOutput(k, v string) {
-	r.fileCommand("GITHUB_OUTPUT", func() { r.gha.SetOutput(k, redact(v, r.secrets)) })
+func (w *workflow) setOutput(k, v string) {
+	w.fileCommand("GITHUB_OUTPUT", func() { w.gha.SetOutput(k, redact(v, w.secrets)) })
 }
 
-func (r *runner) summary(markdown string) {
-	r.fileCommand("GITHUB_STEP_SUMMARY", func() { r.gha.AddStepSummary(redact(markdown, r.secrets)) })
+func (w *workflow) summary(markdown string) {
+	w.fileCommand("GITHUB_STEP_SUMMARY", func() { w.gha.AddStepSummary(redact(markdown, w.secrets)) })
 }
 
-func (r *runner) notice(format string, args ...any)  { r.gha.Noticef(format, args...) }
-func (r *runner) warning(format string, args ...any) { r.gha.Warningf(format, args...) }
-func (r *runner) errorf(format string, args ...any)  { r.gha.Errorf(format, args...) }
-func (r *runner) println(format string, args ...any) { fmt.Fprintf(r.out, format+"\n", args...) }
+func (w *workflow) notice(format string, args ...any)  { w.gha.Noticef(format, args...) }
+func (w *workflow) warning(format string, args ...any) { w.gha.Warningf(format, args...) }
+func (w *workflow) errorf(format string, args ...any)  { w.gha.Errorf(format, args...) }
+func (w *workflow) println(format string, args ...any) { fmt.Fprintf(w.out, format+"\n", args...) }
 
 // redactWriter replaces every registered secret with *** before writing.
 type redactWriter struct {

@@ -1,16 +1,17 @@
 package cli
 
+// The plumbing every SMAPI resource command shares (skills, status,
+// interaction-model, publication, certification, account-linking): the
+// common flags, the client from the ASK_* environment, the skill id from
+// --skill-id or the ask-cli project, subcommand dispatch, and the exit code
+// of an error.
+
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/skillgate/skillgate/internal/project"
 	"github.com/skillgate/skillgate/internal/smapi"
@@ -79,91 +80,6 @@ func smapiExit(env *Env, name string, err error) int {
 	return ExitFailed
 }
 
-// printJSON writes v (or raw JSON bytes) indented, one document per call.
-func printJSON(w io.Writer, v any) error {
-	var data []byte
-	switch x := v.(type) {
-	case []byte:
-		data = x
-	case json.RawMessage:
-		data = x
-	default:
-		var err error
-		if data, err = json.Marshal(v); err != nil {
-			return err
-		}
-	}
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, data, "", "  "); err != nil {
-		return fmt.Errorf("SMAPI sent a body that is not JSON: %w", err)
-	}
-	buf.WriteByte('\n')
-	_, err := w.Write(buf.Bytes())
-	return err
-}
-
-// readInput reads FILE, "-" or no argument meaning stdin. A missing or
-// unreadable file is a usage error.
-func readInput(env *Env, name string, args []string, what string) ([]byte, int, bool) {
-	if len(args) > 1 {
-		fmt.Fprintf(env.Stderr, "skillgate %s: one %s file at most, got %d arguments\n", name, what, len(args))
-		return nil, ExitUsage, false
-	}
-	var (
-		data []byte
-		err  error
-		src  = "stdin"
-	)
-	if len(args) == 0 || args[0] == "-" {
-		data, err = io.ReadAll(io.LimitReader(env.Stdin, 10<<20))
-	} else {
-		src = args[0]
-		data, err = os.ReadFile(args[0])
-	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "skillgate %s: reading the %s from %s: %v\n", name, what, src, err)
-		return nil, ExitUsage, false
-	}
-	if !json.Valid(data) {
-		fmt.Fprintf(env.Stderr, "skillgate %s: the %s in %s is not valid JSON; run skillgate validate to see where\n", name, what, src)
-		return nil, ExitUsage, false
-	}
-	return data, ExitOK, true
-}
-
-// skillManifestFile reads PATH's skill.json (PATH a folder or the file);
-// with no PATH, the ask-cli project's package or skill-package.
-func skillManifestFile(env *Env, name string, args []string, profile string) ([]byte, string, int, bool) {
-	path := ""
-	if len(args) > 1 {
-		fmt.Fprintf(env.Stderr, "skillgate %s: one PATH at most, got %d arguments\n", name, len(args))
-		return nil, "", ExitUsage, false
-	}
-	if len(args) == 1 {
-		path = args[0]
-	}
-	r, err := project.ResolvePath(".", path, profile, env.Getenv)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "skillgate %s: %v\n", name, err)
-		return nil, "", ExitUsage, false
-	}
-	file, _, err := project.ManifestFile(r.Path)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "skillgate %s: %v\n", name, err)
-		return nil, "", ExitUsage, false
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "skillgate %s: reading the skill manifest: %v\n", name, err)
-		return nil, "", ExitUsage, false
-	}
-	if !json.Valid(data) {
-		fmt.Fprintf(env.Stderr, "skillgate %s: %s is not valid JSON; run skillgate validate %s to see where\n", name, file, filepath.Dir(file))
-		return nil, "", ExitUsage, false
-	}
-	return data, file, ExitOK, true
-}
-
 // smapiSub is one subcommand of a resource command ("skills list").
 type smapiSub struct {
 	name    string
@@ -197,22 +113,6 @@ func runSMAPISubs(ctx context.Context, env *Env, name string, args []string, sub
 	fmt.Fprintf(env.Stderr, "skillgate %s: unknown subcommand %q\n\n", name, args[0])
 	help(env.Stderr)
 	return ExitUsage
-}
-
-// stageFlag is --stage, development or live.
-func stageFlag(fs *flag.FlagSet) *enumFlag {
-	e := newEnum(smapi.StageDevelopment, smapi.StageDevelopment, smapi.StageLive)
-	fs.Var(e, "stage", "stage: "+strings.Join(e.allowed, " or "))
-	return e
-}
-
-// noArgs refuses positional arguments for commands that take none.
-func noArgs(env *Env, name string, fs *flag.FlagSet) (int, bool) {
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "skillgate %s: unexpected argument %q\n", name, fs.Arg(0))
-		return ExitUsage, false
-	}
-	return ExitOK, true
 }
 
 // smapiSetup parses args (no positionals), runs check (nil: none) on the
