@@ -270,6 +270,23 @@ func (c *modelChecker) intents(lm map[string]any, types map[string]bool) [][]sam
 	if has && !isArr {
 		return nil
 	}
+	c.builtinIntents(intents)
+	seen := &samplesSeen{owner: map[string]string{}}
+	customTypes := sortedKeys(types)
+	for i, in := range intents {
+		intent := asObj(in)
+		if intent == nil {
+			continue
+		}
+		it := newIntentScope(i, intent)
+		c.intentSamples(it, intent, seen)
+		c.intentSlots(it, intent, types, customTypes)
+	}
+	return seen.all
+}
+
+// builtinIntents reports the built-in intents every custom model needs.
+func (c *modelChecker) builtinIntents(intents []any) {
 	present := map[string]bool{}
 	for _, in := range intents {
 		if n, ok := asStr(asObj(in)["name"]); ok {
@@ -286,100 +303,125 @@ func (c *modelChecker) intents(lm map[string]any, types map[string]bool) [][]sam
 		c.report(intentPtr, "intent.fallback-missing",
 			"AMAZON.FallbackIntent is missing: without it, requests the model does not cover go to the closest intent, often the wrong one; add {\"name\": \"AMAZON.FallbackIntent\", \"samples\": []}")
 	}
-	var all [][]sampleWord
-	owner := map[string]string{} // normalized sample -> intent that has it
-	customTypes := sortedKeys(types)
-	for i, in := range intents {
-		intent := asObj(in)
-		if intent == nil {
-			continue
-		}
-		iptr := intentPtr + "/" + strconv.Itoa(i)
-		name, _ := asStr(intent["name"])
-		if name == "" {
-			name = fmt.Sprintf("intent %d", i)
-		}
-		slots := map[string]bool{}
-		var slotNames []string
-		for _, s := range asArr(intent["slots"]) {
-			if n, ok := asStr(asObj(s)["name"]); ok {
-				slots[n] = true
-				slotNames = append(slotNames, n)
-			}
-		}
-		refs := func(ptr, sample string) {
-			for _, m := range slotRef.FindAllStringSubmatch(sample, -1) {
-				ref := strings.TrimSpace(m[1])
-				if slots[ref] {
-					continue
-				}
-				msg := fmt.Sprintf("sample %q uses {%s}, but %s has no slot named %q", sample, ref, name, ref)
-				switch s := suggest(ref, slotNames, nil); {
-				case s != "":
-					msg += fmt.Sprintf(": did you mean {%s}?", s)
-				case len(slotNames) > 0:
-					msg += ": add the slot to the intent or use one of its slots (" + strings.Join(slotNames, ", ") + ")"
-				default:
-					msg += ": add the slot to the intent's slots"
-				}
-				c.report(ptr, "sample.unknown-slot", msg)
-			}
-		}
-		inIntent := map[string]int{}
-		for j, s := range asArr(intent["samples"]) {
-			sample, ok := asStr(s)
-			key := strings.Join(strings.Fields(strings.ToLower(sample)), " ")
-			if !ok || key == "" {
-				continue
-			}
-			sptr := iptr + "/samples/" + strconv.Itoa(j)
-			refs(sptr, sample)
-			all = append(all, sampleWords(sample))
-			if first, dup := inIntent[key]; dup {
-				c.report(sptr, "sample.duplicate",
-					fmt.Sprintf("sample %q appears twice in %s (first at index %d): remove this one", sample, name, first))
-				continue
-			}
-			inIntent[key] = j
-			if other, dup := owner[key]; dup && other != name {
-				c.report(sptr, "sample.duplicate-across-intents",
-					fmt.Sprintf("sample %q is in both %s and %s: Alexa cannot tell which intent the user means; keep it in one of them", sample, other, name))
-				continue
-			}
-			owner[key] = name
-		}
-		for k, s := range asArr(intent["slots"]) {
-			slot := asObj(s)
-			if slot == nil {
-				continue
-			}
-			sptr := iptr + "/slots/" + strconv.Itoa(k)
-			sname, _ := asStr(slot["name"])
-			for m, v := range asArr(slot["samples"]) {
-				if sample, ok := asStr(v); ok {
-					refs(fmt.Sprintf("%s/samples/%d", sptr, m), sample)
-				}
-			}
-			raw, has := slot["type"]
-			if !has {
-				c.report(sptr+"/type", "slot.unknown-type",
-					fmt.Sprintf("slot %s of %s has no type: give it a custom type from languageModel.types or a built-in AMAZON.* type", sname, name))
-				continue
-			}
-			t, ok := asStr(raw)
-			if !ok || strings.HasPrefix(t, "AMAZON.") || types[t] {
-				continue
-			}
-			msg := fmt.Sprintf("slot %s of %s has type %q, which languageModel.types does not define and which is not a built-in AMAZON.* type", sname, name, t)
-			if s := suggest(t, customTypes, nil); s != "" {
-				msg += fmt.Sprintf(": did you mean %q?", s)
-			} else {
-				msg += ": define the type or fix its name"
-			}
-			c.report(sptr+"/type", "slot.unknown-type", msg)
+}
+
+// intentScope is one intent as its samples are checked: where it is, what
+// messages call it, and its slot names.
+type intentScope struct {
+	ptr       string
+	name      string
+	slots     map[string]bool
+	slotNames []string // in file order
+}
+
+func newIntentScope(i int, intent map[string]any) *intentScope {
+	it := &intentScope{ptr: intentPtr + "/" + strconv.Itoa(i), slots: map[string]bool{}}
+	it.name, _ = asStr(intent["name"])
+	if it.name == "" {
+		it.name = fmt.Sprintf("intent %d", i)
+	}
+	for _, s := range asArr(intent["slots"]) {
+		if n, ok := asStr(asObj(s)["name"]); ok {
+			it.slots[n] = true
+			it.slotNames = append(it.slotNames, n)
 		}
 	}
-	return all
+	return it
+}
+
+// samplesSeen collects the model's samples across intents.
+type samplesSeen struct {
+	all   [][]sampleWord
+	owner map[string]string // normalized sample -> intent that has it
+}
+
+// slotRefs reports each {slot} of a sample that is not a slot of the intent.
+func (c *modelChecker) slotRefs(it *intentScope, ptr, sample string) {
+	for _, m := range slotRef.FindAllStringSubmatch(sample, -1) {
+		ref := strings.TrimSpace(m[1])
+		if it.slots[ref] {
+			continue
+		}
+		msg := fmt.Sprintf("sample %q uses {%s}, but %s has no slot named %q", sample, ref, it.name, ref)
+		switch s := suggest(ref, it.slotNames, nil); {
+		case s != "":
+			msg += fmt.Sprintf(": did you mean {%s}?", s)
+		case len(it.slotNames) > 0:
+			msg += ": add the slot to the intent or use one of its slots (" + strings.Join(it.slotNames, ", ") + ")"
+		default:
+			msg += ": add the slot to the intent's slots"
+		}
+		c.report(ptr, "sample.unknown-slot", msg)
+	}
+}
+
+// intentSamples checks an intent's samples: their {slot}s, and repeats
+// within the intent and across intents.
+func (c *modelChecker) intentSamples(it *intentScope, intent map[string]any, seen *samplesSeen) {
+	inIntent := map[string]int{}
+	for j, s := range asArr(intent["samples"]) {
+		sample, ok := asStr(s)
+		key := strings.Join(strings.Fields(strings.ToLower(sample)), " ")
+		if !ok || key == "" {
+			continue
+		}
+		sptr := it.ptr + "/samples/" + strconv.Itoa(j)
+		c.slotRefs(it, sptr, sample)
+		seen.all = append(seen.all, sampleWords(sample))
+		if first, dup := inIntent[key]; dup {
+			c.report(sptr, "sample.duplicate",
+				fmt.Sprintf("sample %q appears twice in %s (first at index %d): remove this one", sample, it.name, first))
+			continue
+		}
+		inIntent[key] = j
+		if other, dup := seen.owner[key]; dup && other != it.name {
+			c.report(sptr, "sample.duplicate-across-intents",
+				fmt.Sprintf("sample %q is in both %s and %s: Alexa cannot tell which intent the user means; keep it in one of them", sample, other, it.name))
+			continue
+		}
+		seen.owner[key] = it.name
+	}
+}
+
+// intentSlots checks an intent's slots: the {slot}s of their samples and
+// their types.
+func (c *modelChecker) intentSlots(it *intentScope, intent map[string]any, types map[string]bool, customTypes []string) {
+	for k, s := range asArr(intent["slots"]) {
+		slot := asObj(s)
+		if slot == nil {
+			continue
+		}
+		sptr := it.ptr + "/slots/" + strconv.Itoa(k)
+		for m, v := range asArr(slot["samples"]) {
+			if sample, ok := asStr(v); ok {
+				c.slotRefs(it, fmt.Sprintf("%s/samples/%d", sptr, m), sample)
+			}
+		}
+		c.slotType(it, sptr, slot, types, customTypes)
+	}
+}
+
+// slotType reports a slot without a type, or with a type that is neither
+// built in nor defined in languageModel.types.
+func (c *modelChecker) slotType(it *intentScope, sptr string, slot map[string]any, types map[string]bool, customTypes []string) {
+	sname, _ := asStr(slot["name"])
+	raw, has := slot["type"]
+	if !has {
+		c.report(sptr+"/type", "slot.unknown-type",
+			fmt.Sprintf("slot %s of %s has no type: give it a custom type from languageModel.types or a built-in AMAZON.* type", sname, it.name))
+		return
+	}
+	t, ok := asStr(raw)
+	if !ok || strings.HasPrefix(t, "AMAZON.") || types[t] {
+		return
+	}
+	msg := fmt.Sprintf("slot %s of %s has type %q, which languageModel.types does not define and which is not a built-in AMAZON.* type", sname, it.name, t)
+	if s := suggest(t, customTypes, nil); s != "" {
+		msg += fmt.Sprintf(": did you mean %q?", s)
+	} else {
+		msg += ": define the type or fix its name"
+	}
+	c.report(sptr+"/type", "slot.unknown-type", msg)
 }
 
 // prompts checks that every prompt id the dialog model uses is defined.
