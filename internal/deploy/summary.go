@@ -9,9 +9,9 @@ import (
 	"strings"
 	"text/template"
 	"time"
-	"unicode/utf8"
 
 	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/truncate"
 )
 
 //go:embed templates/*.tmpl
@@ -99,7 +99,7 @@ func (o *Outcome) CommentLine(sha string) string {
 		fmt.Fprintf(&b, "%s **Deploy %s** for %s: %s", icon(o.Status, ""), o.Status, commit, firstOr(o.Errors, "see the workflow run"))
 	}
 	line := strings.Join(strings.Fields(b.String()), " ")
-	return truncate(line, maxCommentLine)
+	return truncate.Ellipsis(line, maxCommentLine)
 }
 
 // MarshalJSON writes the outcome for --json and the Action's machine
@@ -266,22 +266,7 @@ func value(raw json.RawMessage) string {
 	if len(raw) == 0 {
 		return ""
 	}
-	return code(strings.ReplaceAll(truncate(strings.Join(strings.Fields(string(raw)), " "), maxCell), "|", `\|`))
-}
-
-// truncate cuts s to at most n characters, on a rune boundary, marking the cut.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	i, count := 0, 0
-	for i = range s {
-		if count == n-1 {
-			break
-		}
-		count++
-	}
-	return s[:i] + "…"
+	return code(strings.ReplaceAll(truncate.Ellipsis(strings.Join(strings.Fields(string(raw)), " "), maxCell), "|", `\|`))
 }
 
 func duration(d time.Duration) string {

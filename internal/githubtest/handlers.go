@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/skillgate/skillgate/internal/markdown"
 )
 
 const (
@@ -197,8 +199,8 @@ func decodeCommentBody(w http.ResponseWriter, r *http.Request) (string, bool) {
 		writeValidation(w, "missing_field", "body", "")
 		return "", false
 	}
-	if n := utf8.RuneCountInString(*req.Body); n > MaxCommentLength {
-		writeValidation(w, "custom", "body", fmt.Sprintf("body is too long (maximum is %d characters)", MaxCommentLength))
+	if n := utf8.RuneCountInString(*req.Body); n > markdown.MaxCommentLength {
+		writeValidation(w, "custom", "body", fmt.Sprintf("body is too long (maximum is %d characters)", markdown.MaxCommentLength))
 		return "", false
 	}
 	return *req.Body, true

@@ -30,8 +30,6 @@ const (
 	DefaultUserLogin = "skillgate-bot"
 	defaultPerPage   = 30
 	maxPerPage       = 100
-	// MaxCommentLength is GitHub's limit on a comment body, in characters.
-	MaxCommentLength = 65536
 )
 
 // User is a GitHub account as the fake reports it.

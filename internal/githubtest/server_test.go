@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/skillgate/skillgate/internal/markdown"
 )
 
 type reply struct {
@@ -213,8 +215,8 @@ func TestCommentWrites(t *testing.T) {
 		{"create on a missing issue", "POST", "/repos/o/r/issues/6/comments", `{"body":"x"}`, 404},
 		{"bad JSON", "POST", "/repos/o/r/issues/5/comments", `{"body":`, 400},
 		{"no body field", "POST", "/repos/o/r/issues/5/comments", `{}`, 422},
-		{"too long", "POST", "/repos/o/r/issues/5/comments", `{"body":"` + strings.Repeat("é", MaxCommentLength+1) + `"}`, 422},
-		{"exactly the limit", "POST", "/repos/o/r/issues/5/comments", `{"body":"` + strings.Repeat("é", MaxCommentLength) + `"}`, 201},
+		{"too long", "POST", "/repos/o/r/issues/5/comments", `{"body":"` + strings.Repeat("é", markdown.MaxCommentLength+1) + `"}`, 422},
+		{"exactly the limit", "POST", "/repos/o/r/issues/5/comments", `{"body":"` + strings.Repeat("é", markdown.MaxCommentLength) + `"}`, 201},
 		{"unknown route", "GET", "/repos/o/r/nothing", "", 404},
 		{"unsupported method", "PUT", "/repos/o/r/issues/5/comments", `{"body":"x"}`, 404},
 	}

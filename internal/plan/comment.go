@@ -10,12 +10,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/markdown"
+	"github.com/skillgate/skillgate/internal/truncate"
 	"github.com/skillgate/skillgate/internal/validate"
 )
-
-// MaxCommentLen is GitHub's limit on an issue or pull-request comment body,
-// in characters. Plan.Markdown never returns more.
-const MaxCommentLen = 65536
 
 // maxCell is the longest value, in characters, shown in a table cell before
 // it is shortened with an ellipsis.
@@ -30,7 +28,7 @@ var templateFS embed.FS
 
 // commentTemplate is parsed once; it is read-only afterwards.
 var commentTemplate = template.Must(template.New("").Funcs(template.FuncMap{
-	"md":   escapeMarkdown,
+	"md":   markdown.Escape,
 	"code": codeSpan,
 	"cell": cell,
 	"num":  diff.Thousands,
@@ -75,7 +73,7 @@ type truncation struct {
 // values kept from live, a section per changed interaction model, and the
 // unified diff (manifest, then each changed model) in a collapsed block.
 //
-// When the body would exceed MaxCommentLen characters, the diff is cut on a
+// When the body would exceed markdown.MaxCommentLength characters, the diff is cut on a
 // line boundary with a note saying how much was left out (the caller writes
 // the full diff to the diff-file output); if that is not enough the diff is
 // dropped, then table rows (the manifest's, then the models'), then
@@ -85,8 +83,8 @@ func (p *Plan) Markdown() string {
 		Marker: p.Marker.String(),
 		Skill:  p.Skill,
 		Stage:  p.Stage,
-		Note:   escapeMarkdown(p.Note),
-		MaxLen: diff.Thousands(MaxCommentLen),
+		Note:   markdown.Escape(p.Note),
+		MaxLen: diff.Thousands(markdown.MaxCommentLength),
 	}
 	v.Verdict = verdict(p)
 	for _, f := range p.Findings {
@@ -107,7 +105,7 @@ func (p *Plan) Markdown() string {
 			}
 		}
 		for _, m := range p.Changes.ChangedModels() {
-			mv := modelView{Locale: m.Locale, Summary: escapeMarkdown(m.Summary()), Items: m.Items()}
+			mv := modelView{Locale: m.Locale, Summary: markdown.Escape(m.Summary()), Items: m.Items()}
 			if len(mv.Items) > maxModelItems {
 				mv.Items, mv.ItemsOmitted = mv.Items[:maxModelItems], len(mv.Items)-maxModelItems
 			}
@@ -177,7 +175,7 @@ func (p *Plan) Markdown() string {
 	// Only an enormous title, note or marker gets here: cut the text itself.
 	v.Findings, v.FindingsOmitted = nil, len(findings)
 	const cut = "\n\n_…comment cut to fit GitHub's limit._\n"
-	return truncateRunes(render(v), MaxCommentLen-utf8.RuneCountInString(cut)) + cut
+	return truncate.Runes(render(v), markdown.MaxCommentLength-utf8.RuneCountInString(cut)) + cut
 }
 
 // largestFitting finds the largest k in [0, n] whose rendering fits, by
@@ -200,7 +198,7 @@ func largestFitting(n int, renderK func(int) string) (string, bool) {
 	return best, true
 }
 
-func fits(s string) bool { return utf8.RuneCountInString(s) <= MaxCommentLen }
+func fits(s string) bool { return utf8.RuneCountInString(s) <= markdown.MaxCommentLength }
 
 func render(v commentView) string {
 	var b strings.Builder
@@ -223,7 +221,7 @@ func verdict(c *Plan) string {
 		count = diff.Plural(r.Count(), "change", "changes")
 		secs := make([]string, 0, len(r.Sections()))
 		for _, s := range r.Sections() {
-			secs = append(secs, escapeMarkdown(s))
+			secs = append(secs, markdown.Escape(s))
 		}
 		sections = strings.Join(secs, ", ")
 	}
@@ -252,37 +250,10 @@ func verdict(c *Plan) string {
 	return fmt.Sprintf("**%s** in %s.", count, sections)
 }
 
-// escapeMarkdown makes s render as itself inside a paragraph or a table
-// cell: HTML is escaped, the table separator and the characters that start
-// emphasis, code spans or links are backslash-escaped, and line breaks
-// become spaces so one value cannot break the table.
-func escapeMarkdown(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch r {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '\\', '`', '*', '_', '[', ']', '|', '~':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '\n', '\r':
-			b.WriteByte(' ')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // codeSpan shows s in a monospace font. It uses <code> rather than
 // backticks because a value may hold backticks itself.
 func codeSpan(s string) string {
-	return "<code>" + escapeMarkdown(s) + "</code>"
+	return "<code>" + markdown.Escape(s) + "</code>"
 }
 
 // cell shows a JSON value in a table cell, shortened to maxCell characters.
@@ -299,25 +270,7 @@ func cell(v any) string {
 	if s == "" {
 		return "—"
 	}
-	if utf8.RuneCountInString(s) > maxCell {
-		s = truncateRunes(s, maxCell-1) + "…"
-	}
-	return codeSpan(s)
-}
-
-// truncateRunes returns at most n characters of s, never cutting one in two.
-func truncateRunes(s string, n int) string {
-	if n <= 0 {
-		return ""
-	}
-	i := 0
-	for j := range s {
-		if i == n {
-			return s[:j]
-		}
-		i++
-	}
-	return s
+	return codeSpan(truncate.Ellipsis(s, maxCell))
 }
 
 // fence returns a backtick fence longer than any run of backticks in s, so
@@ -346,7 +299,7 @@ func itemValue(it diff.ModelItem) string {
 		}
 		return before + " → " + cell(it.Value)
 	case "other":
-		return escapeMarkdown(it.Value)
+		return markdown.Escape(it.Value)
 	}
 	return cell(it.Value)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/markdown"
 	"github.com/skillgate/skillgate/internal/validate"
 )
 
@@ -43,7 +44,7 @@ const marker = "<!-- skillgate:plan skill=amzn1.ask.skill.demo stage=development
 var testMarker = Marker{Skill: "amzn1.ask.skill.demo", Stage: "development", ETag: "abc", SHA256: "0123"}
 
 // markdown is the comment of p.
-func markdown(p Plan) string { return p.Markdown() }
+func commentOf(p Plan) string { return p.Markdown() }
 
 func mustCompare(t testing.TB, local, live []byte) *diff.Result {
 	t.Helper()
@@ -137,7 +138,7 @@ func TestMarkdownGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := markdown(tt.c)
+			got := commentOf(tt.c)
 			golden(t, "comment_"+tt.name+".md", got)
 			if !strings.HasPrefix(got, marker+"\n") && tt.c.Marker.Skill != "" {
 				t.Errorf("the marker is not the first line")
@@ -171,7 +172,7 @@ const trickyLocal = `{"manifest":{"publishingInformation":{"locales":{"en-US":{
 func TestMarkdownFence(t *testing.T) {
 	t.Parallel()
 	r := mustCompare(t, []byte(trickyLocal), []byte(trickyLive))
-	got := markdown(Plan{Changes: r})
+	got := commentOf(Plan{Changes: r})
 	open := strings.Index(got, "``````diff\n")
 	if open < 0 {
 		t.Fatalf("no six-backtick fence:\n%s", got)
@@ -193,10 +194,10 @@ func TestMarkdownOversizedDiff(t *testing.T) {
 	t.Parallel()
 	local, live := oversized(3000, 4)
 	r := mustCompare(t, local, live)
-	if n := utf8.RuneCountInString(r.Unified); n <= MaxCommentLen {
+	if n := utf8.RuneCountInString(r.Unified); n <= markdown.MaxCommentLength {
 		t.Fatalf("test setup: unified diff is only %d characters", n)
 	}
-	got := markdown(Plan{Marker: testMarker, Skill: "amzn1.ask.skill.demo", Stage: "development", Changes: r})
+	got := commentOf(Plan{Marker: testMarker, Skill: "amzn1.ask.skill.demo", Stage: "development", Changes: r})
 	golden(t, "comment_oversized.md", got)
 	checkLimit(t, got)
 	for _, w := range []string{"**Diff truncated**", "lines (", "characters) left out", "`diff-file` output", "| publishing.fr-FR |", "</details>"} {
@@ -221,7 +222,7 @@ func TestMarkdownOversizedDiff(t *testing.T) {
 		t.Errorf("comment lacks the exact note %q", note)
 	}
 	// It is as full as it can be: one more line would not have fitted.
-	if next := strings.IndexByte(left, '\n'); utf8.RuneCountInString(got)+utf8.RuneCountInString(left[:next+1]) <= MaxCommentLen-20 {
+	if next := strings.IndexByte(left, '\n'); utf8.RuneCountInString(got)+utf8.RuneCountInString(left[:next+1]) <= markdown.MaxCommentLength-20 {
 		t.Errorf("the diff was cut more than needed: %d characters", utf8.RuneCountInString(got))
 	}
 }
@@ -231,7 +232,7 @@ func TestMarkdownTooManyRows(t *testing.T) {
 	local, live := oversized(0, 1500)
 	r := mustCompare(t, local, live)
 	f := validate.Finding{File: "skill.json", Line: 1, Column: 1, Severity: validate.Error, Rule: "x.y", Message: "ü"}
-	got := markdown(Plan{Marker: testMarker, Changes: r, Failed: true, Findings: []validate.Finding{f, f}})
+	got := commentOf(Plan{Marker: testMarker, Changes: r, Failed: true, Findings: []validate.Finding{f, f}})
 	checkLimit(t, got)
 	for _, w := range []string{"**Diff left out**", "more changes left out", "**Validation failed** (2 errors, 0 warnings); 1,500 changes", "x.y: ü"} {
 		if !strings.Contains(got, w) {
@@ -253,12 +254,12 @@ func TestMarkdownHugeInputs(t *testing.T) {
 	for i := range 3000 {
 		fs = append(fs, validate.Finding{File: "skill.json", Line: i + 1, Column: 1, Severity: validate.Warning, Rule: "r", Message: strings.Repeat("é", 40)})
 	}
-	got := markdown(Plan{Marker: testMarker, Findings: fs})
+	got := commentOf(Plan{Marker: testMarker, Findings: fs})
 	checkLimit(t, got)
 	if !strings.Contains(got, "more; run `skillgate validate`") {
 		t.Errorf("findings were cut without a note")
 	}
-	got = markdown(Plan{Marker: testMarker, Note: strings.Repeat("🎲", MaxCommentLen)})
+	got = commentOf(Plan{Marker: testMarker, Note: strings.Repeat("🎲", markdown.MaxCommentLength)})
 	checkLimit(t, got)
 	if !strings.HasPrefix(got, marker) || !strings.HasSuffix(got, "_…comment cut to fit GitHub's limit._\n") {
 		t.Errorf("an enormous note was not cut with a note")
@@ -267,8 +268,8 @@ func TestMarkdownHugeInputs(t *testing.T) {
 
 func checkLimit(t *testing.T, s string) {
 	t.Helper()
-	if n := utf8.RuneCountInString(s); n > MaxCommentLen {
-		t.Errorf("comment is %d characters, over the %d limit", n, MaxCommentLen)
+	if n := utf8.RuneCountInString(s); n > markdown.MaxCommentLength {
+		t.Errorf("comment is %d characters, over the %d limit", n, markdown.MaxCommentLength)
 	}
 	if !utf8.ValidString(s) {
 		t.Errorf("comment is not valid UTF-8: a character was cut in two")
@@ -299,24 +300,7 @@ func oversized(n, m int) (local, live []byte) {
 	return doc(lk, n > 0), doc(rk, false)
 }
 
-func TestEscapeMarkdown(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"plain text", "plain text"},
-		{"a|b", `a\|b`},
-		{"<script>&", "&lt;script&gt;&amp;"},
-		{"`code` *em* _u_ [l](x) ~s~ \\", "\\`code\\` \\*em\\* \\_u\\_ \\[l\\](x) \\~s\\~ \\\\"},
-		{"two\nlines\r\n", "two lines  "},
-		{"ünï🎲", "ünï🎲"},
-	}
-	for _, tt := range tests {
-		if got := escapeMarkdown(tt.in); got != tt.want {
-			t.Errorf("escapeMarkdown(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestCellAndTruncate(t *testing.T) {
+func TestCell(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("ü", 200)
 	got := cell(long)
@@ -326,20 +310,6 @@ func TestCellAndTruncate(t *testing.T) {
 	}
 	if got := cell(""); got != "—" {
 		t.Errorf("cell(\"\") = %q", got)
-	}
-	for _, tt := range []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"héllo", 2, "hé"},
-		{"🎲🎲🎲", 1, "🎲"},
-		{"abc", 5, "abc"},
-		{"abc", 0, ""},
-	} {
-		if got := truncateRunes(tt.in, tt.n); got != tt.want {
-			t.Errorf("truncateRunes(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
-		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/markdown"
 )
 
 // FuzzMarkdown checks that no comparison makes the comment panic, exceed
@@ -19,7 +20,7 @@ func FuzzMarkdown(f *testing.F) {
 			return
 		}
 		p := Plan{Skill: "s", Stage: "development", Note: note, Changes: r, Marker: Marker{Skill: "s", Stage: "development"}}
-		if s := p.Markdown(); utf8.RuneCountInString(s) > MaxCommentLen || !utf8.ValidString(s) {
+		if s := p.Markdown(); utf8.RuneCountInString(s) > markdown.MaxCommentLength || !utf8.ValidString(s) {
 			t.Fatalf("bad comment for %q vs %q", local, live)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/markdown"
 )
 
 func modelResult(t testing.TB) *diff.Result {
@@ -22,7 +23,7 @@ func modelResult(t testing.TB) *diff.Result {
 func TestMarkdownModels(t *testing.T) {
 	t.Parallel()
 	r := modelResult(t)
-	got := markdown(Plan{Marker: testMarker, Skill: "amzn1.ask.skill.demo", Stage: "development", Changes: r})
+	got := commentOf(Plan{Marker: testMarker, Skill: "amzn1.ask.skill.demo", Stage: "development", Changes: r})
 	golden(t, "comment_models.md", got)
 	for _, w := range []string{
 		"**26 changes** in publishing, publishing.de-DE, publishing.en-US, permissions, interactionModel.en-US, interactionModel.fr-FR.",
@@ -47,7 +48,7 @@ func TestMarkdownModels(t *testing.T) {
 	// Models only, nothing changed: the verdict names both.
 	same := mustCompare(t, readFile(t, "testdata/local_same.json"), readFile(t, "testdata/live.json"))
 	same.AddModels(r.Models[0])
-	if got := markdown(Plan{Changes: same}); !strings.Contains(got, "**No changes**: the package matches the live manifest and interaction models.") {
+	if got := commentOf(Plan{Changes: same}); !strings.Contains(got, "**No changes**: the package matches the live manifest and interaction models.") {
 		t.Errorf("no-change verdict with models:\n%s", got)
 	}
 }
@@ -63,10 +64,10 @@ func TestMarkdownModelsOversized(t *testing.T) {
 	big := []byte(`{"interactionModel":{"languageModel":{"invocationName":"faits","intents":[{"name":"GetNewFactIntent","samples":[` + strings.Join(samples, ",") + `]}]}}}`)
 	r := mustCompare(t, readFile(t, "testdata/local_changed.json"), readFile(t, "testdata/live.json"))
 	r.AddModels(mustCompareModel(t, "fr-FR", big, nil))
-	if utf8.RuneCountInString(r.FullDiff()) <= MaxCommentLen {
+	if utf8.RuneCountInString(r.FullDiff()) <= markdown.MaxCommentLength {
 		t.Fatal("test setup: the diff fits")
 	}
-	got := markdown(Plan{Marker: testMarker, Changes: r})
+	got := commentOf(Plan{Marker: testMarker, Changes: r})
 	checkLimit(t, got)
 	for _, w := range []string{"**Diff truncated**", "#### Interaction model fr-FR", "_…and 3,952 more left out", "| publishing.en-US |"} {
 		if !strings.Contains(got, w) {
@@ -87,7 +88,7 @@ func BenchmarkCompareAndRender(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if s := markdown(Plan{Marker: testMarker, Skill: "amzn1.ask.skill.demo", Stage: "development", Changes: r}); utf8.RuneCountInString(s) > MaxCommentLen {
+		if s := commentOf(Plan{Marker: testMarker, Skill: "amzn1.ask.skill.demo", Stage: "development", Changes: r}); utf8.RuneCountInString(s) > markdown.MaxCommentLength {
 			b.Fatal("comment over the limit")
 		}
 	}

@@ -32,9 +32,6 @@ import (
 	"github.com/google/go-github/v92/github"
 )
 
-// MaxCommentLength is GitHub's limit on a comment body, in characters.
-const MaxCommentLength = 65536
-
 const (
 	defaultAPIURL   = "https://api.github.com"
 	actionsBotLogin = "github-actions[bot]"

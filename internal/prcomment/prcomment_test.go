@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/skillgate/skillgate/internal/githubtest"
+	"github.com/skillgate/skillgate/internal/markdown"
 	"github.com/skillgate/skillgate/internal/plan"
 )
 
@@ -267,7 +268,7 @@ func TestUpsertRefusesBadInput(t *testing.T) {
 		name, skill, stage, body, want string
 		pr                             int
 	}{
-		{"over the limit", skill, stage, marker + strings.Repeat("ü", MaxCommentLength), "limit of 65536", 1},
+		{"over the limit", skill, stage, marker + strings.Repeat("ü", markdown.MaxCommentLength), "limit of 65536", 1},
 		{"no marker", skill, stage, "just text", "does not carry the marker", 1},
 		{"marker of another stage", skill, stage, plan.Marker{Skill: skill, Stage: "live"}.String(), "does not carry the marker", 1},
 		{"no skill", "", stage, marker, "does not carry the marker", 1},
@@ -283,9 +284,9 @@ func TestUpsertRefusesBadInput(t *testing.T) {
 		t.Errorf("refused input still sent %d requests", n)
 	}
 	// Exactly the limit, counted in characters, is accepted.
-	body := marker + strings.Repeat("ü", MaxCommentLength-len([]rune(marker)))
+	body := marker + strings.Repeat("ü", markdown.MaxCommentLength-len([]rune(marker)))
 	if _, err := c.Upsert(context.Background(), owner, repo, 1, key, body); err != nil {
-		t.Errorf("a body of exactly %d characters: %v", MaxCommentLength, err)
+		t.Errorf("a body of exactly %d characters: %v", markdown.MaxCommentLength, err)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-github/v92/github"
+
+	"github.com/skillgate/skillgate/internal/markdown"
 )
 
 // Actions of a Result.
@@ -29,7 +31,7 @@ type Result struct {
 // creates the comment the first time, edits it in place afterwards and
 // sends nothing when the body is unchanged. key must identify body (the
 // plan's marker line, first by convention) so that the next run finds it,
-// and body must fit GitHub's MaxCommentLength characters: the caller
+// and body must fit GitHub's markdown.MaxCommentLength characters: the caller
 // truncates, Upsert only refuses.
 //
 // Where older runs left several marked comments, the newest is edited and
@@ -85,9 +87,9 @@ func (c *Client) Upsert(ctx context.Context, owner, repo string, pr int, key Key
 
 // checkLength refuses what GitHub would refuse with 422, before sending it.
 func checkLength(body string) error {
-	if n := utf8.RuneCountInString(body); n > MaxCommentLength {
+	if n := utf8.RuneCountInString(body); n > markdown.MaxCommentLength {
 		return fmt.Errorf("the comment body has %d characters, over GitHub's limit of %d: "+
-			"truncate the diff (the full diff belongs in the diff-file output)", n, MaxCommentLength)
+			"truncate the diff (the full diff belongs in the diff-file output)", n, markdown.MaxCommentLength)
 	}
 	return nil
 }

@@ -3,8 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/skillgate/skillgate/internal/markdown"
 	"github.com/skillgate/skillgate/internal/validate"
 )
 
@@ -28,7 +28,7 @@ func SummaryMarkdown(findings []validate.Finding) string {
 			fmt.Fprintf(&b, "\n%d more findings are not shown; run `skillgate validate --format text` to see them all.\n", len(findings)-i)
 			break
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", f.Severity, markdownCode(f.Rule), markdownText(location(f)), markdownText(f.Message))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", f.Severity, markdownCode(f.Rule), markdown.Escape(location(f)), markdown.Escape(f.Message))
 	}
 	return b.String()
 }
@@ -45,32 +45,13 @@ func location(f validate.Finding) string {
 	return s
 }
 
-// markdownText escapes s for a table cell: HTML as entities, Markdown
-// punctuation with backslashes, and line breaks as <br> (a raw newline would
-// end the row).
-func markdownText(s string) string {
-	s = markdownEscaper.Replace(newlines.Replace(s))
-	return strings.Map(func(r rune) rune {
-		if r != '\n' && r != '\t' && isControl(r) {
-			return utf8.RuneError
-		}
-		return r
-	}, strings.ReplaceAll(s, "\n", "<br>"))
-}
-
 // markdownCode renders s as a code span where it can be one. Inside a code
 // span only the table's pipe needs escaping (GFM removes the backslash
 // before the span is parsed); text with a backtick or a line break falls
-// back to escaped plain text.
+// back to escaped plain text (markdown.Escape).
 func markdownCode(s string) string {
 	if s == "" || strings.ContainsAny(s, "`\r\n") {
-		return markdownText(s)
+		return markdown.Escape(s)
 	}
 	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
 }
-
-var markdownEscaper = strings.NewReplacer(
-	"&", "&amp;", "<", "&lt;", ">", "&gt;",
-	`\`, `\\`, "|", `\|`, "`", "\\`", "*", `\*`, "_", `\_`,
-	"[", `\[`, "]", `\]`, "#", `\#`, "~", `\~`,
-)

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/skillgate/skillgate/internal/truncate"
 )
 
 // Error is a SMAPI (or LWA) answer outside 2xx. Callers inspect it with
@@ -102,6 +104,10 @@ type errorBody struct {
 	OAuthDescription string `json:"error_description"`
 }
 
+// maxQuoted is how many characters of an unexpected body an error quotes:
+// 200 of the body and the ellipsis that says it was cut.
+const maxQuoted = 201
+
 // newError builds an *Error from a response status, headers and body (the
 // body already capped), redacting anything secret.
 func newError(op, path string, resp *http.Response, body []byte, r *redactor) *Error {
@@ -122,7 +128,7 @@ func newError(op, path string, resp *http.Response, body []byte, r *redactor) *E
 			}
 		}
 	} else if len(body) > 0 {
-		e.Message = strings.TrimSpace(truncateRunes(string(body), 200))
+		e.Message = strings.TrimSpace(truncate.Ellipsis(string(body), maxQuoted))
 	}
 	e.Message = r.String(e.Message)
 	e.Code = r.String(e.Code)
@@ -132,16 +138,4 @@ func newError(op, path string, resp *http.Response, body []byte, r *redactor) *E
 		}
 	}
 	return e
-}
-
-// truncateRunes cuts s to at most n runes, on a character boundary.
-func truncateRunes(s string, n int) string {
-	i := 0
-	for pos := range s {
-		if i == n {
-			return s[:pos] + "…"
-		}
-		i++
-	}
-	return s
 }

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/skillgate/skillgate/internal/truncate"
 )
 
 // Stages of a skill.
@@ -101,7 +103,7 @@ func (c *Client) CreateSkill(ctx context.Context, vendorID string, manifest []by
 		SkillID string `json:"skillId"`
 	}
 	if err := json.Unmarshal(r.body, &out); err != nil || out.SkillID == "" {
-		return "", nil, fmt.Errorf("smapi CreateSkill: SMAPI accepted the skill but sent no skill id (%s); list the vendor's skills to find it", c.redact.String(truncateRunes(string(r.body), 200)))
+		return "", nil, fmt.Errorf("smapi CreateSkill: SMAPI accepted the skill but sent no skill id (%s); list the vendor's skills to find it", c.redact.String(truncate.Ellipsis(string(r.body), maxQuoted)))
 	}
 	c.mu.Lock()
 	c.created[out.SkillID] = time.Now()

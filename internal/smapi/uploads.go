@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/skillgate/skillgate/internal/truncate"
 )
 
 // MaxPackageDownload caps an exported package read from its pre-signed
@@ -39,7 +41,7 @@ func (c *Client) CreateUploadURL(ctx context.Context) (*UploadURL, error) {
 	}
 	var u UploadURL
 	if err := json.Unmarshal(r.body, &u); err != nil || u.URL == "" {
-		return nil, fmt.Errorf("smapi CreateUploadURL: SMAPI sent no uploadUrl (%s); try again", c.redact.String(truncateRunes(string(r.body), 200)))
+		return nil, fmt.Errorf("smapi CreateUploadURL: SMAPI sent no uploadUrl (%s); try again", c.redact.String(truncate.Ellipsis(string(r.body), maxQuoted)))
 	}
 	if _, err := c.presignedURL("CreateUploadURL", u.URL); err != nil {
 		return nil, err

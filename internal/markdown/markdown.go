@@ -1,0 +1,59 @@
+// Package markdown holds what every piece of GitHub-flavoured Markdown that
+// skillgate writes has in common: escaping user text so it renders as
+// itself, and GitHub's limit on the size of a comment body. The pull-request
+// comment (internal/diff), the step summary of findings (internal/report),
+// the fake GitHub (internal/githubtest) and the comment client
+// (internal/prcomment) all take them from here, so they cannot disagree.
+package markdown
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxCommentLength is GitHub's limit on an issue or pull-request comment
+// body, in characters (Unicode code points, not bytes): the API refuses a
+// longer body with 422 "body is too long (maximum is 65536 characters)".
+const MaxCommentLength = 65536
+
+// Escape makes s render as itself in GitHub-flavoured Markdown, in a
+// paragraph, a list item or a table cell:
+//
+//   - HTML is written as entities (&amp; &lt; &gt;), so a value cannot inject
+//     a tag;
+//   - the characters that start emphasis, code spans, links, headings or
+//     strikethrough, the table separator | and the backslash itself are
+//     backslash-escaped;
+//   - every line ending (\r\n, \r or \n) becomes <br>, because a raw newline
+//     would end a table row or a list item, while <br> keeps the break
+//     visible;
+//   - other control characters become U+FFFD; a tab stays.
+//
+// One rule serves every place: a newline as <br> and an escaped # render
+// the same wherever Markdown allows inline HTML, which is everywhere GitHub
+// shows skillgate's output.
+func Escape(s string) string {
+	s = escaper.Replace(s)
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
+// isControl reports the C0 and C1 control characters Escape replaces; the
+// tab renders as white space, so it stays.
+func isControl(r rune) bool {
+	return r != '\t' && (r < 0x20 || (r >= 0x7f && r < 0xa0))
+}
+
+var escaper = strings.NewReplacer(
+	"\r\n", "<br>", "\r", "<br>", "\n", "<br>",
+	"&", "&amp;", "<", "&lt;", ">", "&gt;",
+	`\`, `\\`, "|", `\|`, "`", "\\`", "*", `\*`, "_", `\_`,
+	"[", `\[`, "]", `\]`, "#", `\#`, "~", `\~`,
+)
