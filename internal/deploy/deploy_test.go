@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io"
 	"net/http"
 	"os"
@@ -20,13 +19,12 @@ import (
 
 	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/githubtest"
+	"github.com/skillgate/skillgate/internal/golden"
 	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/prcomment"
 	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/smapitest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // Test credentials. They must never show up in any output the tests capture.
 const (
@@ -839,7 +837,7 @@ func TestGoldenSummary(t *testing.T) {
 		md.WriteString("\n---- text ----\n")
 		md.Write(txt.Bytes())
 		md.WriteString("\n---- comment line ----\n" + tc.o.CommentLine(mergeSHA) + "\n")
-		golden(t, filepath.Join("testdata", "summary-"+tc.name+".golden"), md.Bytes())
+		golden.Check(t, filepath.Join("testdata", "summary-"+tc.name+".golden"), md.Bytes())
 	}
 }
 
@@ -858,23 +856,6 @@ func modelChanges(t *testing.T, changes *diff.Result) *diff.Result {
 	c.Models = nil
 	c.AddModels(de, en)
 	return &c
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
-	}
 }
 
 func TestCommentLineIsOneLine(t *testing.T) {

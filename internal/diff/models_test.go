@@ -3,10 +3,13 @@ package diff
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/skillgate/skillgate/internal/golden"
 )
 
 func mustCompareModel(t testing.TB, locale string, local, live []byte) *ModelResult {
@@ -156,8 +159,8 @@ func TestTextAndJSONModels(t *testing.T) {
 	if err := r.JSON(&js); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "text_models.txt", text.String())
-	golden(t, "json_models.json", js.String())
+	golden.Check(t, filepath.Join("testdata", "text_models.txt"), text.Bytes())
+	golden.Check(t, filepath.Join("testdata", "json_models.json"), js.Bytes())
 	for _, w := range []string{
 		"\ninteractionModel.en-US: 1 intent added",
 		"  + sample GetNewFactIntent: \"give me a space fact\"\n",

@@ -3,35 +3,14 @@ package diff
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/skillgate/skillgate/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// golden compares got with testdata/name, or rewrites the file with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got); run go test -update if the change is intended:\n%s", path, diff)
-	}
-}
 
 func mustCompare(t testing.TB, local, live []byte) *Result {
 	t.Helper()
@@ -54,8 +33,8 @@ func TestTextAndJSONGolden(t *testing.T) {
 		if err := r.JSON(&js); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "text_"+name+".txt", text.String())
-		golden(t, "json_"+name+".json", js.String())
+		golden.Check(t, filepath.Join("testdata", "text_"+name+".txt"), text.Bytes())
+		golden.Check(t, filepath.Join("testdata", "json_"+name+".json"), js.Bytes())
 
 		var back jsonResult
 		if err := json.Unmarshal(js.Bytes(), &back); err != nil {

@@ -3,7 +3,6 @@ package migrate
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,9 +11,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/skillgate/skillgate/internal/golden"
+)
 
 // TestGolden migrates every testdata/*.json and compares the output, the
 // changes and the notes with testdata/<name>.golden (a txtar archive).
@@ -42,20 +41,7 @@ func TestGolden(t *testing.T) {
 				{Name: "changes", Data: notesText(res.Changes)},
 				{Name: "notes", Data: notesText(res.Notes)},
 			}})
-			golden := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s mismatch (-want +got):\n%s", golden, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", name+".golden"), got)
 			// Whatever the notes say, the only bytes that may differ are the
 			// renamed key: the rest of the file is the author's.
 			if res.Changed {

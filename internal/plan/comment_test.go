@@ -2,7 +2,6 @@ package plan
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,33 +9,11 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/golden"
 	"github.com/skillgate/skillgate/internal/markdown"
 	"github.com/skillgate/skillgate/internal/validate"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// golden compares got with testdata/name, or rewrites the file with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got); run go test -update if the change is intended:\n%s", path, diff)
-	}
-}
 
 // marker is testMarker's line, which every golden comment starts with.
 const marker = "<!-- skillgate:plan skill=amzn1.ask.skill.demo stage=development etag=abc sha256=0123 -->"
@@ -139,7 +116,7 @@ func TestMarkdownGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got := commentOf(tt.c)
-			golden(t, "comment_"+tt.name+".md", got)
+			golden.Check(t, filepath.Join("testdata", "comment_"+tt.name+".md"), []byte(got))
 			if !strings.HasPrefix(got, marker+"\n") && tt.c.Marker.Skill != "" {
 				t.Errorf("the marker is not the first line")
 			}
@@ -198,7 +175,7 @@ func TestMarkdownOversizedDiff(t *testing.T) {
 		t.Fatalf("test setup: unified diff is only %d characters", n)
 	}
 	got := commentOf(Plan{Marker: testMarker, Skill: "amzn1.ask.skill.demo", Stage: "development", Changes: r})
-	golden(t, "comment_oversized.md", got)
+	golden.Check(t, filepath.Join("testdata", "comment_oversized.md"), []byte(got))
 	checkLimit(t, got)
 	for _, w := range []string{"**Diff truncated**", "lines (", "characters) left out", "`diff-file` output", "| publishing.fr-FR |", "</details>"} {
 		if !strings.Contains(got, w) {

@@ -1,11 +1,13 @@
 package plan
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/golden"
 	"github.com/skillgate/skillgate/internal/markdown"
 )
 
@@ -24,7 +26,7 @@ func TestMarkdownModels(t *testing.T) {
 	t.Parallel()
 	r := modelResult(t)
 	got := commentOf(Plan{Marker: testMarker, Skill: "amzn1.ask.skill.demo", Stage: "development", Changes: r})
-	golden(t, "comment_models.md", got)
+	golden.Check(t, filepath.Join("testdata", "comment_models.md"), []byte(got))
 	for _, w := range []string{
 		"**26 changes** in publishing, publishing.de-DE, publishing.en-US, permissions, interactionModel.en-US, interactionModel.fr-FR.",
 		"#### Interaction model en-US\n\n1 intent added, 1 intent removed, 2 samples added",

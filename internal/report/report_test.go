@@ -3,19 +3,14 @@ package report
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/skillgate/skillgate/internal/golden"
 	"github.com/skillgate/skillgate/internal/validate"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // testRules stands in for validate.Rules() so the golden SARIF files do not
 // change each time the validator gains a rule.
@@ -149,7 +144,7 @@ func TestGolden(t *testing.T) {
 		for _, tc := range goldenCases() {
 			t.Run(format+"/"+tc.name, func(t *testing.T) {
 				got := render(t, format, tc.findings, tc.sources)
-				golden(t, filepath.Join("testdata", tc.name+"."+goldenExt[format]), got)
+				golden.Check(t, filepath.Join("testdata", tc.name+"."+goldenExt[format]), got)
 			})
 		}
 	}
@@ -158,7 +153,7 @@ func TestGolden(t *testing.T) {
 func TestGoldenSummaryMarkdown(t *testing.T) {
 	for _, tc := range goldenCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			golden(t, filepath.Join("testdata", tc.name+".md"), []byte(SummaryMarkdown(tc.findings)))
+			golden.Check(t, filepath.Join("testdata", tc.name+".md"), []byte(SummaryMarkdown(tc.findings)))
 		})
 	}
 }
@@ -187,26 +182,6 @@ func render(t *testing.T, format string, findings []validate.Finding, sources ma
 		t.Fatalf("Flush: %v", err)
 	}
 	return buf.Bytes()
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
 }
 
 func TestNewUnknownFormat(t *testing.T) {

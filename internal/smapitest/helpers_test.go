@@ -2,7 +2,6 @@ package smapitest
 
 import (
 	"encoding/json"
-	"flag"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,8 +10,6 @@ import (
 	"testing"
 	"time"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 const testManifest = `{
   "manifest": {

@@ -4,13 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/skillgate/skillgate/internal/golden"
 )
 
 func TestManifestGetPut(t *testing.T) {
@@ -230,19 +231,7 @@ func TestStatusGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, _ := json.MarshalIndent(v, "", "  ")
-			golden := filepath.Join("testdata", "status_"+tt.name+".golden.json")
-			if *update {
-				if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if d := cmp.Diff(strings.TrimSpace(string(want)), string(got)); d != "" {
-				t.Errorf("status body differs from %s (-want +got):\n%s", golden, d)
-			}
+			golden.Check(t, filepath.Join("testdata", "status_"+tt.name+".golden.json"), append(got, '\n'))
 		})
 	}
 }

@@ -1,16 +1,14 @@
 package validate
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/skillgate/skillgate/internal/golden"
+)
 
 // corpusFiles are real skill.json files from public repositories, with their
 // mistakes (see testdata/corpus/SOURCES.md).
@@ -51,7 +49,7 @@ func TestCorpus(t *testing.T) {
 	for _, id := range ids {
 		fmt.Fprintf(&b, "%5d %s\n", counts[id], id)
 	}
-	golden(t, "testdata/corpus.golden", b.String())
+	golden.Check(t, "testdata/corpus.golden", []byte(b.String()))
 }
 
 // checkFinding holds every finding to the contract: a registered rule with
@@ -88,44 +86,4 @@ func checkFinding(t *testing.T, p *Package, f Finding) {
 	if !ok || pos.Line != f.Line || pos.Column != f.Column {
 		t.Errorf("%s: finding %s at %d:%d, but the map gives %v (%v) for %q", f.File, f.Rule, f.Line, f.Column, pos, ok, f.Pointer)
 	}
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs (run go test -update after checking):\n%s", path, lineDiff(string(want), got))
-	}
-}
-
-// lineDiff lists the lines only in want (-) or only in got (+).
-func lineDiff(want, got string) string {
-	w, g := map[string]bool{}, map[string]bool{}
-	for _, l := range strings.Split(want, "\n") {
-		w[l] = true
-	}
-	for _, l := range strings.Split(got, "\n") {
-		g[l] = true
-	}
-	var b strings.Builder
-	for _, l := range strings.Split(want, "\n") {
-		if !g[l] {
-			b.WriteString("- " + l + "\n")
-		}
-	}
-	for _, l := range strings.Split(got, "\n") {
-		if !w[l] {
-			b.WriteString("+ " + l + "\n")
-		}
-	}
-	return b.String()
 }
