@@ -20,6 +20,7 @@ import (
 	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/githubtest"
 	"github.com/skillgate/skillgate/internal/golden"
+	"github.com/skillgate/skillgate/internal/jsoncanon"
 	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/prcomment"
 	"github.com/skillgate/skillgate/internal/smapi"
@@ -182,7 +183,7 @@ func (h *harness) count(method, path string) int {
 func (h *harness) plan() {
 	h.t.Helper()
 	body, etag := h.live()
-	sum, err := diff.SHA256(body)
+	sum, err := jsoncanon.SHA256(body)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -224,11 +225,11 @@ func edited(t *testing.T, summary string) []byte {
 // sameManifest reports whether two manifests have the same canonical form.
 func sameManifest(t *testing.T, a, b []byte) bool {
 	t.Helper()
-	ca, err := diff.Canonical(a)
+	ca, err := jsoncanon.Indent(a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cb, err := diff.Canonical(b)
+	cb, err := jsoncanon.Indent(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +386,7 @@ func TestDriftSameContent(t *testing.T) {
 	t.Parallel()
 	h := setup(t)
 	body, etag := h.live()
-	sum, err := diff.SHA256(body)
+	sum, err := jsoncanon.SHA256(body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/jsoncanon"
 	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/smapi"
 )
@@ -132,7 +133,7 @@ func modelHash(s string) string {
 func (r *runner) writeModel(ctx context.Context, loc string, lm plan.Live, written []string) (bool, error) {
 	p := r.opts.Progress
 	for attempt := 0; ; attempt++ {
-		body, err := diff.Canonical(r.opts.Models[loc])
+		body, err := jsoncanon.Indent(r.opts.Models[loc])
 		if err != nil {
 			return false, fmt.Errorf("prepare the %s interaction model to send: %w", loc, err)
 		}

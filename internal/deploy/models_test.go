@@ -12,8 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/githubtest"
+	"github.com/skillgate/skillgate/internal/jsoncanon"
 	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/smapitest"
@@ -316,12 +316,12 @@ func TestModelDrift(t *testing.T) {
 				h.planModels("en-US", "de-DE")
 			}
 			before, _ := h.liveModel("en-US")
-			planned, _ := diff.SHA256(before)
+			planned, _ := jsoncanon.SHA256(before)
 			console := withSample(t, "en-US", "edited in the console")
 			if err := h.sim.SetInteractionModel(testSkill, "development", "en-US", console); err != nil {
 				t.Fatal(err)
 			}
-			found, _ := diff.SHA256(console)
+			found, _ := jsoncanon.SHA256(console)
 			out, err := h.run(Options{
 				Manifest: edited(t, "From the repository."), Drift: tc.drift, Plan: h.planSource(),
 				Models: map[string][]byte{"en-US": withSample(t, "en-US", "from the repository"), "de-DE": withSample(t, "de-DE", "aus dem repository")},

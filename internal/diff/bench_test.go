@@ -1,6 +1,10 @@
 package diff
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/skillgate/skillgate/internal/jsoncanon"
+)
 
 func BenchmarkCompare(b *testing.B) {
 	live := readFile(b, "testdata/live.json")
@@ -17,7 +21,7 @@ func BenchmarkSHA256(b *testing.B) {
 	live := readFile(b, "testdata/live.json")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := SHA256(live); err != nil {
+		if _, err := jsoncanon.SHA256(live); err != nil {
 			b.Fatal(err)
 		}
 	}

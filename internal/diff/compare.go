@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/skillgate/skillgate/internal/jsoncanon"
 )
 
 // Kind says what happened to one value between live and the repository.
@@ -82,7 +84,7 @@ type Result struct {
 	Unified string
 	// LocalCanonical is the repository's manifest as written, canonical.
 	LocalCanonical []byte
-	// LiveCanonical is the live manifest, canonical; its sha256 is SHA256(live).
+	// LiveCanonical is the live manifest, canonical; its sha256 is jsoncanon.SHA256(live).
 	LiveCanonical []byte
 	// PlannedCanonical is what a deploy sends: ForDeploy(local, live).
 	PlannedCanonical []byte
@@ -141,11 +143,11 @@ func (r *Result) Sections() []string {
 // hosted icon URLs for file:// assets, endpoints the infrastructure owns) are
 // not changes; see ForDeploy.
 func Compare(local, live []byte, opts Options) (*Result, error) {
-	l, err := decode(local)
+	l, err := jsoncanon.Decode(local)
 	if err != nil {
 		return nil, fmt.Errorf("repository manifest: %w", err)
 	}
-	r, err := decode(live)
+	r, err := jsoncanon.Decode(live)
 	if err != nil {
 		return nil, fmt.Errorf("live manifest: %w", err)
 	}
@@ -164,13 +166,13 @@ func Compare(local, live []byte, opts Options) (*Result, error) {
 	sortChanges(changes)
 
 	res := &Result{Changes: changes}
-	if res.LocalCanonical, err = encodeIndent(l); err != nil {
+	if res.LocalCanonical, err = jsoncanon.MarshalIndent(l); err != nil {
 		return nil, err
 	}
-	if res.LiveCanonical, err = encodeIndent(r); err != nil {
+	if res.LiveCanonical, err = jsoncanon.MarshalIndent(r); err != nil {
 		return nil, err
 	}
-	if res.PlannedCanonical, err = encodeIndent(planned); err != nil {
+	if res.PlannedCanonical, err = jsoncanon.MarshalIndent(planned); err != nil {
 		return nil, err
 	}
 	from, to := opts.FromFile, opts.ToFile
@@ -221,13 +223,13 @@ func (r *reporter) Report(res cmp.Result) {
 	c.Pointer, c.Section = pointer(tokens), section(tokens)
 	var err error
 	if vx.IsValid() {
-		if c.Before, err = compact(vx.Interface()); err != nil {
+		if c.Before, err = jsoncanon.MarshalCompact(vx.Interface()); err != nil {
 			r.err = err
 			return
 		}
 	}
 	if vy.IsValid() {
-		if c.After, err = compact(vy.Interface()); err != nil {
+		if c.After, err = jsoncanon.MarshalCompact(vy.Interface()); err != nil {
 			r.err = err
 			return
 		}

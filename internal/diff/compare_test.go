@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/skillgate/skillgate/internal/jsoncanon"
 )
 
 // ch builds an expected Change; before and after are JSON text, "" for
@@ -306,7 +308,7 @@ func TestForDeploy(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := Canonical([]byte(tt.want))
+			want, err := jsoncanon.Indent([]byte(tt.want))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/skillgate/skillgate/internal/jsoncanon"
 )
 
 // ModelResult is the comparison of one locale's interaction model in the
@@ -177,22 +179,22 @@ func (m *ModelResult) Items() []ModelItem {
 // whitespace and number spelling: that is what a deploy writes. Unlike the
 // manifest nothing is kept from live, since SMAPI owns no part of a model.
 func CompareModel(locale string, local, live []byte, opts Options) (*ModelResult, error) {
-	l, err := decode(local)
+	l, err := jsoncanon.Decode(local)
 	if err != nil {
 		return nil, fmt.Errorf("repository interaction model %s: %w", locale, err)
 	}
 	res := &ModelResult{Locale: locale, New: len(live) == 0}
 	var r any
 	if !res.New {
-		if r, err = decode(live); err != nil {
+		if r, err = jsoncanon.Decode(live); err != nil {
 			return nil, fmt.Errorf("live interaction model %s: %w", locale, err)
 		}
 	}
-	if res.LocalCanonical, err = encodeIndent(l); err != nil {
+	if res.LocalCanonical, err = jsoncanon.MarshalIndent(l); err != nil {
 		return nil, err
 	}
 	if !res.New {
-		if res.LiveCanonical, err = encodeIndent(r); err != nil {
+		if res.LiveCanonical, err = jsoncanon.MarshalIndent(r); err != nil {
 			return nil, err
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/skillgate/skillgate/internal/jsoncanon"
 )
 
 // ForDeploy returns the manifest a deploy should send: the repository's
@@ -22,11 +24,11 @@ import (
 // live, so "no changes" in the plan means ForDeploy(local, live) and live
 // have the same canonical form.
 func ForDeploy(local, live []byte) ([]byte, error) {
-	l, err := decode(local)
+	l, err := jsoncanon.Decode(local)
 	if err != nil {
 		return nil, fmt.Errorf("repository manifest: %w", err)
 	}
-	r, err := decode(live)
+	r, err := jsoncanon.Decode(live)
 	if err != nil {
 		return nil, fmt.Errorf("live manifest: %w", err)
 	}
@@ -35,7 +37,7 @@ func ForDeploy(local, live []byte) ([]byte, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
-	return encodeIndent(planned)
+	return jsoncanon.MarshalIndent(planned)
 }
 
 // planner builds the planned manifest and notes every place where it kept a
@@ -122,13 +124,13 @@ func (p *planner) note(kind Kind, path []string, before any, beforeOK bool, afte
 	c := Change{Pointer: pointer(path), Section: section(path), Kind: kind}
 	var err error
 	if beforeOK {
-		if c.Before, err = compact(before); err != nil {
+		if c.Before, err = jsoncanon.MarshalCompact(before); err != nil {
 			p.err = err
 			return
 		}
 	}
 	if afterOK {
-		if c.After, err = compact(after); err != nil {
+		if c.After, err = jsoncanon.MarshalCompact(after); err != nil {
 			p.err = err
 			return
 		}

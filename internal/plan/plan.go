@@ -25,6 +25,7 @@ import (
 	"slices"
 
 	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/jsoncanon"
 	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/validate"
 )
@@ -218,7 +219,7 @@ func ReadManifest(ctx context.Context, r Reader, skillID, stage string) (Live, e
 	if err != nil {
 		return Live{}, fmt.Errorf("read the %s manifest of skill %s: %w", stage, skillID, err)
 	}
-	sum, err := diff.SHA256(m.Body)
+	sum, err := jsoncanon.SHA256(m.Body)
 	if err != nil {
 		return Live{}, fmt.Errorf("the %s manifest SMAPI sent for skill %s is not valid JSON: %w", stage, skillID, err)
 	}
@@ -238,7 +239,7 @@ func ReadModel(ctx context.Context, r Reader, skillID, stage, locale string) (Li
 	case err != nil:
 		return Live{SHA256: NoModel}, fmt.Errorf("read the %s %s interaction model of %s: %w", stage, locale, skillID, err)
 	}
-	sum, err := diff.SHA256(m.Body)
+	sum, err := jsoncanon.SHA256(m.Body)
 	if err != nil {
 		return Live{SHA256: NoModel}, fmt.Errorf("the live %s interaction model of %s is not valid JSON: %w", locale, skillID, err)
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/jsoncanon"
 	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/smapitest"
 	"github.com/skillgate/skillgate/internal/validate"
@@ -93,11 +93,11 @@ func TestNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	manifest, etag, _ := sim.Manifest(testSkill, stage)
-	sum, _ := diff.SHA256(manifest)
+	sum, _ := jsoncanon.SHA256(manifest)
 	enBody, _, _ := sim.InteractionModel(testSkill, stage, "en-US")
 	deBody, _, _ := sim.InteractionModel(testSkill, stage, "de-DE")
-	enSum, _ := diff.SHA256(enBody)
-	deSum, _ := diff.SHA256(deBody)
+	enSum, _ := jsoncanon.SHA256(enBody)
+	deSum, _ := jsoncanon.SHA256(deBody)
 	want := Marker{Skill: testSkill, Stage: stage, ETag: etag, SHA256: sum,
 		Models: map[string]string{"en-US": enSum, "de-DE": deSum, "fr-FR": NoModel}}
 	if d := cmp.Diff(want, got.Marker); d != "" {

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/skillgate/skillgate/internal/jsoncanon"
 )
 
 // Test credentials: long and distinctive so a leak is easy to find.
@@ -111,7 +113,7 @@ func testJSONBody(t *testing.T, r *http.Request, want string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameJSON(got, []byte(want)) {
+	if !jsoncanon.Equal(got, []byte(want)) {
 		t.Errorf("request body = %s, want %s", got, want)
 	}
 }

@@ -217,16 +217,6 @@ func TestConfigErrorMessage(t *testing.T) {
 	}
 }
 
-func TestCanonical(t *testing.T) {
-	t.Parallel()
-	if !sameJSON([]byte(`{"b":1,"a":[1, 2.50]}`), []byte(`{ "a":[1,2.50],"b":1 }`)) {
-		t.Error("same JSON compared different")
-	}
-	if sameJSON([]byte(`{"a":1}`), []byte(`{"a":2}`)) || sameJSON([]byte(`{`), []byte(`{`)) {
-		t.Error("different or invalid JSON compared equal")
-	}
-}
-
 // TestStatesErrorsOnce: SMAPI (and the simulator) repeat a failed step's
 // errors in lastUpdateRequest.errors; each message is reported once.
 func TestStatesErrorsOnce(t *testing.T) {

@@ -143,7 +143,7 @@ func (s *Server) putAccountLinking(c *call) response {
 		return errorResponse(http.StatusPreconditionFailed,
 			"the account linking has changed since the ETag in If-Match was read; get it again and retry")
 	}
-	_, v, err := canonical(c.body)
+	v, err := decodeBody(c.body)
 	if err != nil {
 		return errorResponse(http.StatusBadRequest, err.Error())
 	}

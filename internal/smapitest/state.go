@@ -1,18 +1,18 @@
 package smapitest
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/skillgate/skillgate/internal/jsoncanon"
 )
 
 // Stages, publication and build states as SMAPI spells them.
@@ -258,33 +258,19 @@ func (s *Server) setModel(skillID, stageName, locale string, modelJSON []byte) e
 	return nil
 }
 
-// canonical re-encodes JSON with sorted keys and no insignificant space, so
-// the ETag depends on content only.
-func canonical(b []byte) ([]byte, any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, nil, fmt.Errorf("the body is not valid JSON: %w", err)
+// decodeBody parses a request body that must be one JSON value.
+func decodeBody(b []byte) (any, error) {
+	v, err := jsoncanon.Decode(b)
+	if err != nil {
+		return nil, fmt.Errorf("the body is not valid JSON: %w", err)
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, nil, errors.New("the body has data after the JSON value")
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, nil, fmt.Errorf("re-encoding the body: %w", err)
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), v, nil
+	return v, nil
 }
 
+// newDoc stores v in canonical form, one line; the ETag is a hash of it, so
+// it depends on content only.
 func newDoc(v any) doc {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // v came from canonical, so it encodes
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	b, _ := jsoncanon.MarshalCompact(v) // v came from decodeBody, so it encodes
 	sum := sha256.Sum256(b)
 	return doc{body: b, etag: hex.EncodeToString(sum[:16])}
 }
@@ -292,7 +278,7 @@ func newDoc(v any) doc {
 // manifestDoc accepts a skill.json ({"manifest": {...}}) or a bare manifest
 // and stores it as the envelope GET serves.
 func manifestDoc(b []byte) (doc, error) {
-	_, v, err := canonical(b)
+	v, err := decodeBody(b)
 	if err != nil {
 		return doc{}, fmt.Errorf("manifest: %w", err)
 	}
@@ -314,7 +300,7 @@ func manifestDoc(b []byte) (doc, error) {
 
 // modelDoc accepts an interaction model file ({"interactionModel": {...}}).
 func modelDoc(b []byte) (doc, error) {
-	_, v, err := canonical(b)
+	v, err := decodeBody(b)
 	if err != nil {
 		return doc{}, fmt.Errorf("interaction model: %w", err)
 	}
