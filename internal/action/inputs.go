@@ -1,10 +1,13 @@
 package action
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/skillgate/skillgate/internal/deploy"
 )
 
 // Inputs are the Action's inputs (action.yml), read from INPUT_<NAME> with the
@@ -95,13 +98,13 @@ func readInputs(getenv func(string) string) (Inputs, error) {
 	if in.Timeout, err = time.ParseDuration(t); err != nil || in.Timeout <= 0 {
 		return in, &InputError{Input: "timeout", Value: t, Want: "use a positive Go duration such as 15m or 90s"}
 	}
-	if p := get("publishes-at", ""); p != "" {
-		if in.PublishesAt, err = time.Parse(time.RFC3339, p); err != nil {
-			return in, &InputError{Input: "publishes-at", Value: p, Want: "use an RFC 3339 time such as 2026-12-01T09:00:00Z"}
+	p := get("publishes-at", "")
+	if in.PublishesAt, err = deploy.ParsePublishesAt(p, in.Submit); err != nil {
+		var ce *deploy.ConfigError
+		if errors.As(err, &ce) {
+			return in, &InputError{Input: ce.Field, Value: p, Want: ce.Message}
 		}
-		if in.Submit != "publication" {
-			return in, &InputError{Input: "publishes-at", Value: p, Want: "it only applies with submit: publication"}
-		}
+		return in, err
 	}
 	for name, u := range map[string]string{"smapi-url": in.SMAPIURL, "lwa-url": in.LWAURL} {
 		if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {

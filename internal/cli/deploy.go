@@ -72,7 +72,7 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 	for _, n := range resolved.Notes() {
 		fmt.Fprintf(env.Stderr, "skillgate deploy: %s\n", n)
 	}
-	at, err := deploy.ParsePublishesAt(*publishesAt)
+	at, err := deploy.ParsePublishesAt(*publishesAt, submit.value)
 	if err != nil {
 		return fail(ExitUsage, "--%v", err)
 	}

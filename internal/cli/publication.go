@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skillgate/skillgate/internal/deploy"
 	"github.com/skillgate/skillgate/internal/smapi"
 )
 
@@ -53,9 +54,9 @@ func runPublicationSubmit(ctx context.Context, env *Env, args []string) int {
 		if *at == "" {
 			return true
 		}
-		t, err := time.Parse(time.RFC3339, *at)
+		t, err := deploy.ParsePublishesAt(*at, deploy.SubmitPublication)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "skillgate %s: --publishes-at %q is not an RFC 3339 time such as 2030-01-02T15:04:05Z\n", name, *at)
+			fmt.Fprintf(env.Stderr, "skillgate %s: --%v\n", name, err)
 			return false
 		}
 		when = t

@@ -759,11 +759,29 @@ func TestPublishesAtBounds(t *testing.T) {
 			t.Errorf("CheckPublishesAt(%s) = %v, want ok %v", tc.at, err, tc.ok)
 		}
 	}
-	if _, err := ParsePublishesAt("tomorrow"); ExitCode(err) != 2 {
-		t.Errorf("ParsePublishesAt(tomorrow) = %v, want a config error", err)
-	}
-	if got, err := ParsePublishesAt("2026-12-01T09:00:00+01:00"); err != nil || !got.Equal(time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)) {
-		t.Errorf("ParsePublishesAt = %s, %v", got, err)
+}
+
+func TestParsePublishesAt(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in, submit string
+		want       time.Time
+		err        string // the whole message, "" when valid
+	}{
+		{"", SubmitNone, time.Time{}, ""},
+		{"", SubmitPublication, time.Time{}, ""},
+		{"2026-12-01T09:00:00+01:00", SubmitPublication, time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC), ""},
+		{"tomorrow", SubmitPublication, time.Time{}, `publishes-at: "tomorrow" is not an RFC 3339 time: write it like 2026-01-31T09:00:00Z`},
+		{"2026-12-01T09:00:00Z", SubmitCertification, time.Time{}, "publishes-at: only applies to a publication: add --submit publication (Action input submit: publication) or drop it"},
+		{"2026-12-01T09:00:00Z", SubmitNone, time.Time{}, "publishes-at: only applies to a publication: add --submit publication (Action input submit: publication) or drop it"},
+	} {
+		got, err := ParsePublishesAt(tc.in, tc.submit)
+		switch {
+		case tc.err == "" && (err != nil || !got.Equal(tc.want)):
+			t.Errorf("ParsePublishesAt(%q, %q) = %s, %v; want %s", tc.in, tc.submit, got, err, tc.want)
+		case tc.err != "" && (err == nil || err.Error() != tc.err || ExitCode(err) != 2):
+			t.Errorf("ParsePublishesAt(%q, %q) error = %v, want %q (exit 2)", tc.in, tc.submit, err, tc.err)
+		}
 	}
 }
 

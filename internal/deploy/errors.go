@@ -14,10 +14,14 @@ import (
 // written, and callers map it to exit code 2.
 type ConfigError struct {
 	Field   string // the option at fault, as the user spells it ("publishes-at")
+	Value   string // the value at fault, when quoting it helps; may be empty
 	Message string // what is wrong and what to do
 }
 
 func (e *ConfigError) Error() string {
+	if e.Value != "" {
+		return fmt.Sprintf("%s: %q is %s", e.Field, e.Value, e.Message)
+	}
 	return fmt.Sprintf("%s: %s", e.Field, e.Message)
 }
 

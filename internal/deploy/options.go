@@ -38,7 +38,7 @@ const (
 // DefaultTimeout bounds the build wait when Options.Timeout is zero.
 const DefaultTimeout = 15 * time.Minute
 
-// maxScheduleAhead is how far ahead SMAPI accepts a publishesAt: "up to six
+// maxScheduleMonths is how far ahead SMAPI accepts a publishesAt: "up to six
 // months from the current date" (seeds/smapi-publishing.txt).
 const maxScheduleMonths = 6
 
@@ -243,15 +243,33 @@ func (o Options) repository() (*validate.Result, error) {
 	return &validate.Result{Package: pkg}, nil
 }
 
+// The publishes-at rule, for --publishes-at and the Action's publishes-at
+// input alike: empty means publish now; otherwise an RFC 3339 time, only
+// with SubmitPublication, in the future and at most six months ahead of the
+// deploy. ParsePublishesAt checks what the value says, CheckPublishesAt also
+// when the deploy runs.
+
+// ParsePublishesAt reads a publishes-at value for the given submit mode; an
+// empty string is the zero time (publish now).
+func ParsePublishesAt(s, submit string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, &ConfigError{Field: "publishes-at", Value: s, Message: "not an RFC 3339 time: write it like 2026-01-31T09:00:00Z"}
+	}
+	return t, checkPublication(submit)
+}
+
 // CheckPublishesAt reports whether t is an acceptable publication time for
-// the submission mode: only with SubmitPublication, in the future, and at
-// most six months ahead of now. A zero t always passes (publish now).
+// the submission mode at now. A zero t always passes (publish now).
 func CheckPublishesAt(submit string, t, now time.Time) error {
 	if t.IsZero() {
 		return nil
 	}
-	if submit != SubmitPublication {
-		return &ConfigError{Field: "publishes-at", Message: "only applies to a publication: add --submit publication (Action input submit: publication) or drop it"}
+	if err := checkPublication(submit); err != nil {
+		return err
 	}
 	if !t.After(now) {
 		return &ConfigError{Field: "publishes-at", Message: fmt.Sprintf("%s is not in the future (now is %s): give a later time, or leave it empty to publish now",
@@ -264,15 +282,11 @@ func CheckPublishesAt(submit string, t, now time.Time) error {
 	return nil
 }
 
-// ParsePublishesAt reads an RFC 3339 time as given to --publishes-at; an
-// empty string is the zero time (publish now).
-func ParsePublishesAt(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
+// checkPublication: a publication time only means something to a
+// publication.
+func checkPublication(submit string) error {
+	if submit != SubmitPublication {
+		return &ConfigError{Field: "publishes-at", Message: "only applies to a publication: add --submit publication (Action input submit: publication) or drop it"}
 	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, &ConfigError{Field: "publishes-at", Message: fmt.Sprintf("%q is not an RFC 3339 time: write it like 2026-01-31T09:00:00Z", s)}
-	}
-	return t, nil
+	return nil
 }

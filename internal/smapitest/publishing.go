@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// maxPublishAhead is how far ahead a publication may be scheduled: "up to
+// maxPublishMonths is how far ahead a publication may be scheduled: "up to
 // six months from the current date".
-const maxPublishAhead = 183 * 24 * time.Hour
+const maxPublishMonths = 6
 
 // unpublishReasons is the fixed list of the Skill Publishing reference.
 var unpublishReasons = []string{
@@ -230,7 +230,7 @@ func (s *Server) publish(c *call) response {
 		if err != nil {
 			return errorResponse(http.StatusBadRequest, fmt.Sprintf("publishesAtDate %q is not an RFC 3339 date-time", v))
 		}
-		if t.After(c.now.Add(maxPublishAhead)) {
+		if t.After(c.now.AddDate(0, maxPublishMonths, 0)) {
 			return errorResponse(http.StatusBadRequest, "publishesAtDate can be at most six months from now")
 		}
 		if t.After(at) {
