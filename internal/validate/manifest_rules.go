@@ -62,6 +62,7 @@ func (c *checker) run(manifest map[string]any) {
 	c.childDirected(manifest, pub, privacy)
 	c.smartHome(manifest)
 	c.category(pub)
+	c.unknownKeys(manifest, pub, privacy)
 }
 
 // Rules 1 and 2: isAvailableWorldwide against distributionCountries, and

@@ -279,6 +279,16 @@ var ruleCases = []ruleCase{
 	{"url.amazon-host", "plain host", []edit{set(prv+"/locales/en-US/termsOfUseUrl", "https://legal.spacefacts.org/terms")}, "", "", ""},
 	{"endpoint.lambda-arn", "ARN with an alias", []edit{set(cus+"/endpoint/uri", "arn:aws:lambda:ap-northeast-1:123412341234:function:space-facts:prod")}, "", "", ""},
 	{"distribution.worldwide-conflict", "true without a list", []edit{set(pub+"/isAvailableWorldwide", true), del(pub + "/distributionCountries")}, "", "", ""},
+	// Keys Amazon's model does not define, where it lists every key.
+	{"key.unknown", "every key known", nil, "", "", ""},
+	{"key.unknown", "publishingInformation misspelt", []edit{set("/manifest/publishingInfromation", map[string]any{})}, "", "/manifest/publishingInfromation", "did you mean publishingInformation?"},
+	{"key.unknown", "privacyAndCompliance misspelt", []edit{set("/manifest/privacyAndComplience", map[string]any{})}, "", "/manifest/privacyAndComplience", "did you mean privacyAndCompliance?"},
+	{"key.unknown", "in publishingInformation", []edit{set(pub+"/distributionCountry", []any{"US"})}, "", pub + "/distributionCountry", "did you mean distributionCountries?"},
+	{"key.unknown", "in privacyAndCompliance", []edit{set(prv+"/isExportComplaint", true)}, "", prv + "/isExportComplaint", "did you mean isExportCompliant?"},
+	{"key.unknown", "in a locale block", []edit{set(en+"/summery", "Space facts")}, "", en + "/summery", "publishingInformation.locales.en-US has the key \"summery\""},
+	{"key.unknown", "case in a privacy locale block", []edit{set(prv+"/locales/en-US/privacyPolicyURL", "https://spacefacts.org/privacy")}, "", prv + "/locales/en-US/privacyPolicyURL", "did you mean privacyPolicyUrl?"},
+	{"key.unknown", "nothing close", []edit{set(pub+"/notes", "x")}, "", pub + "/notes", "remove it or use one of automaticClonedLocale, automaticDistribution, category"},
+	{"key.unknown", "apis are not checked", []edit{set(cus+"/notes", "x")}, "", "", ""},
 	{"schema.invalid", "", nil, "", "", ""},
 	// Strict reading, as rules (positions are tested in document_test.go).
 	{"json.syntax", "comma", nil, `{"manifest": {} "x": 1}`, "", "comma"},

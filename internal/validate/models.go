@@ -279,6 +279,7 @@ func (c *modelChecker) intents(lm map[string]any, types map[string]bool) [][]sam
 			continue
 		}
 		it := newIntentScope(i, intent)
+		c.keysIn(it.ptr, it.name, intent, intentKeys)
 		c.intentSamples(it, intent, seen)
 		c.intentSlots(it, intent, types, customTypes)
 	}
@@ -392,6 +393,8 @@ func (c *modelChecker) intentSlots(it *intentScope, intent map[string]any, types
 			continue
 		}
 		sptr := it.ptr + "/slots/" + strconv.Itoa(k)
+		sname, _ := asStr(slot["name"])
+		c.keysIn(sptr, fmt.Sprintf("slot %s of %s", sname, it.name), slot, slotKeys)
 		for m, v := range asArr(slot["samples"]) {
 			if sample, ok := asStr(v); ok {
 				c.slotRefs(it, fmt.Sprintf("%s/samples/%d", sptr, m), sample)
