@@ -76,6 +76,7 @@ func runSimulator(ctx context.Context, env *Env, args []string) int {
 		return ExitFailed
 	}
 	base := "http://" + ln.Addr().String()
+	srv.SetPublicURL(base) // upload, export and icon URLs point here, not at a proxy in front
 	fmt.Fprintf(env.Stdout, "# skillgate simulator: SMAPI and LWA at %s (Ctrl-C stops it)\n", base)
 	for _, l := range loaded {
 		fmt.Fprint(env.Stdout, l)

@@ -241,6 +241,7 @@ type Server struct {
 	log                []Request
 	logLimit           int
 	initErr            error
+	pkg                packageState // skill package uploads, imports, exports, enablements
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -270,6 +271,7 @@ func NewServer(opts ...Option) *Server {
 	s := New(opts...)
 	s.ts = httptest.NewServer(s)
 	s.URL = s.ts.URL
+	s.pkg.publicURL = s.URL
 	return s
 }
 
@@ -415,13 +417,17 @@ func (s *Server) SetManifest(skillID, stage string, manifestJSON []byte) (string
 // ServeHTTP serves SMAPI and LWA requests.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	arrived := s.now()
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	limit := maxBodyBytes
+	if strings.HasPrefix(r.URL.Path, uploadPrefix) {
+		limit = maxPackageBytes // a skill package zip, PUT to an upload URL
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 	rec := &statusWriter{ResponseWriter: w}
 	switch {
 	case err != nil:
 		writeResponse(rec, errorResponse(http.StatusBadRequest, "could not read the request body: "+err.Error()))
-	case len(body) > maxBodyBytes:
-		writeResponse(rec, errorResponse(http.StatusBadRequest, "request body larger than 4 MiB"))
+	case len(body) > limit:
+		writeResponse(rec, errorResponse(http.StatusBadRequest, fmt.Sprintf("request body larger than %d MiB", limit>>20)))
 	default:
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		if f, ok := s.takeFault(r); ok {
@@ -639,6 +645,7 @@ func (s *Server) routes() {
 	s.handle("POST /v1/skills/{skillId}/submit", s.submit)
 	s.handle("POST /v1/skills/{skillId}/withdraw", s.withdraw)
 	s.handle("GET /v1/skills/{skillId}/certifications", s.listCertifications)
+	s.packageRoutes()
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeResponse(w, errorResponse(http.StatusNotFound,

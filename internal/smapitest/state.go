@@ -55,12 +55,13 @@ type stage struct {
 	manifest       doc
 	models         map[string]*model
 	accountLinking *doc
+	pkg            *pkgFiles // the last import's files; never modified, only replaced
 }
 
 func newStage() *stage { return &stage{models: map[string]*model{}} }
 
 func (st *stage) clone() *stage {
-	c := &stage{manifest: st.manifest, models: make(map[string]*model, len(st.models)), accountLinking: st.accountLinking}
+	c := &stage{manifest: st.manifest, models: make(map[string]*model, len(st.models)), accountLinking: st.accountLinking, pkg: st.pkg}
 	for k, m := range st.models {
 		mm := *m
 		c.models[k] = &mm
