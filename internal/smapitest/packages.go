@@ -404,17 +404,9 @@ func (s *Server) getImport(c *call) response {
 // (createExportRequestForSkillV1). The zip is made at once, from the
 // stage as it is now.
 func (s *Server) createExport(c *call) response {
-	sk, resp, ok := s.lookup(c)
+	_, st, _, resp, ok := s.stageOf(c)
 	if !ok {
 		return resp
-	}
-	stName, resp, ok := readStage(c)
-	if !ok {
-		return resp
-	}
-	st := sk.stages[stName]
-	if st == nil {
-		return errorResponse(http.StatusNotFound, fmt.Sprintf("skill %s has no %s stage", sk.id, stName))
 	}
 	files, err := exportFiles(st)
 	if err == nil {
@@ -481,17 +473,27 @@ func (s *Server) serveAsset(c *call) response {
 	return r
 }
 
-func (s *Server) enablementKey(c *call) (string, response, bool) {
+// stageOf finds the skill and existing stage the request path names.
+func (s *Server) stageOf(c *call) (*skill, *stage, string, response, bool) {
 	sk, resp, ok := s.lookup(c)
 	if !ok {
-		return "", resp, false
+		return nil, nil, "", resp, false
 	}
 	stName, resp, ok := readStage(c)
 	if !ok {
-		return "", resp, false
+		return nil, nil, "", resp, false
 	}
-	if sk.stages[stName] == nil {
-		return "", errorResponse(http.StatusNotFound, fmt.Sprintf("skill %s has no %s stage", sk.id, stName)), false
+	st := sk.stages[stName]
+	if st == nil {
+		return nil, nil, "", errorResponse(http.StatusNotFound, fmt.Sprintf("skill %s has no %s stage", sk.id, stName)), false
+	}
+	return sk, st, stName, response{}, true
+}
+
+func (s *Server) enablementKey(c *call) (string, response, bool) {
+	sk, _, stName, resp, ok := s.stageOf(c)
+	if !ok {
+		return "", resp, false
 	}
 	s.pkg.init()
 	return sk.id + "/" + stName, response{}, true
