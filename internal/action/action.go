@@ -40,7 +40,8 @@ type Config struct {
 	// Version is skillgate's version, for SARIF-like metadata and the log.
 	Version string
 	// Now and Schedule shorten the deploy's waits in tests and the demo;
-	// zero values mean the real clock and DESIGN.md's polling schedule.
+	// zero values mean the real clock and the real polling schedule
+	// (docs/architecture.md, "Waiting on the build").
 	Now      func() time.Time
 	Schedule deploy.Schedule
 	// Dir is the working directory the skill package is resolved against;

@@ -38,7 +38,7 @@ const (
 	mergeSHA         = "3f786850e387550fdab836ed7e6dc881de23001b"
 )
 
-// fast is the build-wait schedule the tests use: DESIGN's shape in
+// fast is the build-wait schedule the tests use: DefaultSchedule's shape in
 // milliseconds.
 var fast = Schedule{First: 2 * time.Millisecond, Factor: 1.5, Max: 10 * time.Millisecond, Heartbeat: 50 * time.Millisecond}
 
@@ -885,7 +885,7 @@ func TestCommentLineIsOneLine(t *testing.T) {
 }
 
 // TestRequestCountRealSchedule runs a deploy whose build takes 3 s on
-// DESIGN's real schedule (1 s, ×1.5, at most 10 s) and counts what it sent:
+// the real schedule (1 s, ×1.5, at most 10 s) and counts what it sent:
 // one token request for the whole deploy, and status polls at 1 s, 2.5 s
 // and 4.75 s after the update, the third seeing SUCCEEDED. The README
 // quotes the count.

@@ -3,12 +3,13 @@
 // interaction model with their ETags, compared with the repository's),
 // checks it against the marker of the plan shown on the pull request (the
 // drift guard), updates what changed with If-Match (the manifest, then
-// each changed locale), waits for every build on DESIGN.md's schedule,
-// optionally submits for certification or publication, and renders the
-// deployment summary.
+// each changed locale), waits for every build on the one polling schedule
+// (docs/architecture.md, "Waiting on the build"), optionally submits for
+// certification or publication, and renders the deployment summary.
 //
-// The promises it keeps (DESIGN.md, "Promises"): every PUT carries the ETag
-// just read, a 412 is never retried, a drift from the plan refuses unless
-// drift is warn or ignore, no change means no PUT, and nothing it prints
-// holds a secret (it never sees one: credentials live in the smapi client).
+// The promises it keeps (docs/architecture.md, "Promises"): every PUT
+// carries the ETag just read, a 412 is never retried, a drift from the plan
+// refuses unless drift is warn or ignore, no change means no PUT, and
+// nothing it prints holds a secret (it never sees one: credentials live in
+// the smapi client).
 package deploy

@@ -77,8 +77,8 @@ func (e *SubmitError) Error() string {
 
 func (e *SubmitError) Unwrap() error { return e.Err }
 
-// ExitCode maps an error returned by Run to the process exit code DESIGN.md
-// documents: 0 for nil; 2 for a configuration problem, which includes
+// ExitCode maps an error returned by Run to the process exit code of the
+// exit-code policy (docs/architecture.md; the README's "Exit codes"): 0 for nil; 2 for a configuration problem, which includes
 // credentials that are missing or that LWA or SMAPI refused (401); 1 for
 // anything else (a refusal, a failed or timed-out build, another API error).
 func ExitCode(err error) int {

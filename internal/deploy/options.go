@@ -39,7 +39,7 @@ const (
 const DefaultTimeout = 15 * time.Minute
 
 // maxScheduleMonths is how far ahead SMAPI accepts a publishesAt: "up to six
-// months from the current date" (seeds/smapi-publishing.txt).
+// months from the current date" (the Skill Publishing API reference).
 const maxScheduleMonths = 6
 
 // writableStage is the only stage SMAPI lets a manifest be written to.
@@ -81,7 +81,8 @@ type Schedule struct {
 	Heartbeat time.Duration // a progress line at least this often, even without a change
 }
 
-// DefaultSchedule is DESIGN.md's "Waiting on the build": 1 s growing by half
+// DefaultSchedule is the build wait of docs/architecture.md, "Waiting on the
+// build": 1 s growing by half
 // each time to at most 10 s, a progress line at least every 30 s.
 func DefaultSchedule() Schedule {
 	return Schedule{First: time.Second, Factor: 1.5, Max: 10 * time.Second, Heartbeat: 30 * time.Second}

@@ -81,7 +81,7 @@ func (o *Outcome) Changed() bool { return o != nil && o.Changes != nil && o.Chan
 // stage: read the live manifest and each locale's model with their ETags,
 // diff, check the plan for drift, PUT what changed (the manifest first,
 // then each changed locale) with If-Match, wait for every build, then
-// submit if asked. See DESIGN.md, "Promises".
+// submit if asked. See docs/architecture.md, "Promises".
 //
 // The error is nil for SUCCEEDED and NO_CHANGES; otherwise it is a
 // *ConfigError (nothing was read or written), a *RefusedError (nothing was

@@ -8,7 +8,8 @@ import (
 	"github.com/skillgate/skillgate/internal/validate"
 )
 
-// jsonReport is the machine-readable contract of DESIGN.md. It has its own
+// jsonReport is the machine-readable contract of the README ("validate
+// output"). It has its own
 // types, not validate.Finding's tags, so a field added to Finding cannot
 // change the contract by accident.
 type jsonReport struct {

@@ -47,7 +47,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
-// The keys appear in the order of DESIGN.md's contract.
+// The keys appear in the order of the README's contract ("validate output").
 func TestJSONKeyOrder(t *testing.T) {
 	out := render(t, FormatJSON, goldenCases()[1].findings[:1], nil)
 	var compact bytes.Buffer

@@ -1,6 +1,7 @@
 // Package report renders validation findings in the formats skillgate
 // offers: text for a terminal, GitHub workflow-command annotations, the JSON
-// contract of DESIGN.md, and SARIF 2.1.0 for code scanning. Every format sits
+// contract of the README ("validate output"), and SARIF 2.1.0 for code
+// scanning. Every format sits
 // behind one two-method Writer so the CLI and Action mode pick a format by
 // name and feed it the same findings. The text and github writers stream
 // (a user sees findings as they come); json and sarif buffer, because each

@@ -65,7 +65,8 @@ type Config struct {
 	CreateWait time.Duration
 }
 
-// ConfigFromEnv reads the ASK_* variables of DESIGN.md through getenv.
+// ConfigFromEnv reads the ASK_* variables (the README's "Environment")
+// through getenv.
 func ConfigFromEnv(getenv func(string) string) Config {
 	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
 	return Config{

@@ -17,7 +17,8 @@ type Schedule struct {
 	Factor       float64
 }
 
-// BuildSchedule is DESIGN.md's build poll: 1 s, growing by half, at most 10 s.
+// BuildSchedule is the build poll of docs/architecture.md, "Waiting on the
+// build": 1 s, growing by half, at most 10 s.
 var BuildSchedule = Schedule{Initial: time.Second, Max: 10 * time.Second, Factor: 1.5}
 
 // Next returns the wait after prev (zero for the first wait).

@@ -109,7 +109,7 @@ var concerns = []concern{
 
 // Categories are not in the SMAPI model (it types category as a free
 // string). This is the documented "Category enumeration" of the Skill
-// Manifest Schema page, as listed in MANIFEST-RULES.md (59 values).
+// Manifest Schema page of Amazon's documentation (59 values).
 var categories = []string{
 	"ALARMS_AND_CLOCKS", "ASTROLOGY", "BUSINESS_AND_FINANCE", "CALCULATORS", "CALENDARS_AND_REMINDERS",
 	"CHILDRENS_EDUCATION_AND_REFERENCE", "CHILDRENS_GAMES", "CHILDRENS_MUSIC_AND_AUDIO", "CHILDRENS_NOVELTY_AND_HUMOR",
