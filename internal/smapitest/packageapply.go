@@ -134,7 +134,7 @@ func sortResources(res []*importRes) {
 // the package file it names, hosted by the simulator; a URI naming no file
 // of the package is an error.
 func hostIcons(skillJSON []byte, files map[string][]byte, base string, assets map[string][]byte) (doc, []string) {
-	_, v, err := canonical(skillJSON)
+	v, err := decodeBody(skillJSON)
 	if err != nil {
 		return doc{}, []string{"skill.json: " + err.Error()}
 	}
@@ -323,7 +323,7 @@ func unhost(s string) string {
 // render pretty-prints a stored document as ask-cli writes package files,
 // mapping its strings through f when given.
 func render(body []byte, f func(string) string) ([]byte, error) {
-	_, v, err := canonical(body)
+	v, err := decodeBody(body)
 	if err != nil {
 		return nil, err
 	}
