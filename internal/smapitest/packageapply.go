@@ -1,7 +1,6 @@
 package smapitest
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/skillgate/skillgate/internal/jsoncanon"
 )
 
 // Resource actions of an import (the model's v1.skill.Action).
@@ -330,12 +331,5 @@ func render(body []byte, f func(string) string) ([]byte, error) {
 	if f != nil {
 		v = mapStrings(v, f)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return jsoncanon.MarshalIndent(v)
 }
