@@ -55,22 +55,39 @@ func (s *step) deploy(ctx context.Context) int {
 		Now:         s.cfg.Now,
 		Schedule:    s.cfg.Schedule,
 	}
-	var gh *prcomment.Client
+	gh, err := s.github()
+	if err != nil {
+		s.wf.errorf("github: %v", err)
+		s.setOutput("status", deploy.StatusFailed)
+		return exitUsage
+	}
+	if gh != nil {
+		opts.Plan = &deploy.PlanSource{Finder: gh, Owner: s.ev.Owner, Repo: s.ev.Repo, SHA: s.ev.SHA}
+	}
+	out, err := deploy.Run(ctx, client, opts)
+	s.reportDeploy(ctx, gh, out, err)
+	return deploy.ExitCode(err)
+}
+
+// github is the client that finds the merged pull request's plan comment,
+// or nil (with a warning) when the inputs leave no way to find it: the
+// deploy then goes on without the drift guard.
+func (s *step) github() (*prcomment.Client, error) {
 	switch {
 	case s.in.GitHubToken == "":
 		s.wf.warning("the github-token input is empty, so the plan shown on the pull request cannot be read: deploying without the drift guard")
+		return nil, nil
 	case s.ev.Owner == "" || s.ev.SHA == "":
 		s.wf.warning("GITHUB_REPOSITORY or GITHUB_SHA is not set, so the plan cannot be found: deploying without the drift guard")
-	default:
-		if gh, err = prcomment.New(s.in.GitHubToken, s.ev.APIURL, s.cfg.HTTPClient); err != nil {
-			s.wf.errorf("github: %v", err)
-			s.setOutput("status", deploy.StatusFailed)
-			return exitUsage
-		}
-		opts.Plan = &deploy.PlanSource{Finder: gh, Owner: s.ev.Owner, Repo: s.ev.Repo, SHA: s.ev.SHA}
+		return nil, nil
 	}
+	return prcomment.New(s.in.GitHubToken, s.ev.APIURL, s.cfg.HTTPClient)
+}
 
-	out, err := deploy.Run(ctx, client, opts)
+// reportDeploy sets the deploy's outputs, writes the diff file and the
+// summary, adds the result line to the plan comment, and annotates an
+// error the progress did not.
+func (s *step) reportDeploy(ctx context.Context, gh *prcomment.Client, out *deploy.Outcome, err error) {
 	if out != nil {
 		s.setOutput("status", out.Status)
 		s.setOutput("changed", boolString(out.Changed()))
@@ -104,7 +121,6 @@ func (s *step) deploy(ctx context.Context) int {
 			s.setOutput("status", deploy.StatusFailed)
 		}
 	}
-	return deploy.ExitCode(err)
 }
 
 // appendResult adds the deploy's one-line result to the merged pull

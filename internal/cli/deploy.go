@@ -36,114 +36,135 @@ override the endpoints. Progress goes to stderr, the summary to stdout.
 Exit codes: 0 deployed or no changes, 1 refused or the build failed,
 2 usage or configuration error.`
 
-func runDeploy(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "deploy", "[PATH] --skill-id ID [flags]", deployDescription)
-	skillID := fs.String("skill-id", "", "the skill to deploy (default: the skill id in .ask/ask-states.json)")
-	profile := fs.String("profile", "", "ask-cli profile for ask-resources.json and .ask/ask-states.json (default: $ASK_DEFAULT_PROFILE or default)")
-	submit := newEnum(deploy.SubmitNone, deploy.SubmitNone, deploy.SubmitCertification, deploy.SubmitPublication)
-	fs.Var(submit, "submit", "after a successful build: none, certification or publication")
-	publishesAt := fs.String("publishes-at", "", "RFC 3339 time for a scheduled publication, at most six months ahead (default: now)")
-	timeout := fs.Duration("timeout", deploy.DefaultTimeout, "longest wait for the build")
-	expectETag := fs.String("expect-etag", "", "refuse when the live manifest's ETag is no longer this one")
-	expectSHA := fs.String("expect-sha256", "", "refuse when the sha256 of the canonical live manifest is no longer this one")
-	drift := newEnum(deploy.DriftFail, deploy.DriftFail, deploy.DriftWarn, deploy.DriftIgnore)
-	fs.Var(drift, "drift", "when the live manifest differs from the expected one: fail, warn or ignore")
-	jsonOut := fs.Bool("json", false, "print the outcome as JSON on stdout")
-	debugFlag := fs.Bool("debug", false, "print SMAPI requests and responses on stderr, secrets redacted")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() > 1 {
-		fmt.Fprintf(env.Stderr, "skillgate deploy: one PATH at most, got %d: %v\n", fs.NArg(), fs.Args())
-		return ExitUsage
-	}
-	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(env.Stderr, "skillgate deploy: "+format+"\n", a...)
-		return code
-	}
+// deployConfig is what `skillgate deploy` was asked for.
+type deployConfig struct {
+	path, skillID, profile string
+	opts                   deploy.Options // Submit, PublishesAt, Timeout, Drift, ExpectETag, ExpectSHA256
+	json, debug            bool
+}
 
-	resolved, err := project.Resolve(".", fs.Arg(0), *skillID, *profile, env.Getenv)
+func runDeploy(ctx context.Context, env *Env, args []string) int {
+	c, code, ok := parseDeploy(env, args)
+	if !ok {
+		return code
+	}
+	resolved, err := project.Resolve(".", c.path, c.skillID, c.profile, env.Getenv)
 	if err != nil {
-		return fail(ExitUsage, "%v", err)
+		return deployFail(env, ExitUsage, "%v", err)
 	}
 	if resolved.SkillID == "" {
-		return fail(ExitUsage, "--skill-id is required (no skill id in %s either): pass the id of the skill to deploy", project.StatesFile)
+		return deployFail(env, ExitUsage, "--skill-id is required (no skill id in %s either): pass the id of the skill to deploy", project.StatesFile)
 	}
 	for _, n := range resolved.Notes() {
 		fmt.Fprintf(env.Stderr, "skillgate deploy: %s\n", n)
 	}
-	at, err := deploy.ParsePublishesAt(*publishesAt, submit.value)
-	if err != nil {
-		return fail(ExitUsage, "--%v", err)
-	}
-	if err := deploy.CheckPublishesAt(submit.value, at, time.Now()); err != nil {
-		return fail(ExitUsage, "--%v", err)
-	}
-	if *timeout <= 0 {
-		return fail(ExitUsage, "--timeout %s: give a positive duration, e.g. 15m", *timeout)
-	}
-
 	cfg := smapi.ConfigFromEnv(env.Getenv)
 	cfg.HTTPClient = env.HTTPClient
-	if *debugFlag {
+	if c.debug {
 		cfg.Debug = env.Stderr
 	}
 	if err := cfg.Check(); err != nil {
-		return fail(ExitUsage, "%v", err)
+		return deployFail(env, ExitUsage, "%v", err)
 	}
-
-	res, err := validate.ValidatePath(resolved.Path)
-	if err != nil {
-		return fail(ExitUsage, "%v", err)
+	res, code, ok := deployPackage(env, resolved.Path)
+	if !ok {
+		return code
 	}
-	if len(res.Findings) > 0 {
-		w, err := report.New(report.FormatText, env.Stderr, report.Options{Source: deploySource})
-		if err != nil {
-			return fail(ExitFailed, "%v", err)
-		}
-		for _, f := range res.Findings {
-			w.Write(f)
-		}
-		if err := w.Flush(); err != nil {
-			return fail(ExitFailed, "%v", err)
-		}
-	}
-	if res.Package == nil || res.Package.Manifest == nil || res.Package.Manifest.Value == nil {
-		return fail(ExitUsage, "the skill manifest in %s cannot be read: fix it first (skillgate validate %s)", resolved.Path, resolved.Path)
-	}
-	if res.Errors > 0 {
-		return fail(ExitFailed, "%s has %d validation error(s): fix them (skillgate validate %s) before deploying", resolved.Path, res.Errors, resolved.Path)
-	}
-
 	client, err := smapi.NewClient(cfg)
 	if err != nil {
-		return fail(ExitUsage, "%v", err)
+		return deployFail(env, ExitUsage, "%v", err)
 	}
-	out, err := deploy.Run(ctx, client, deploy.Options{
-		SkillID:      resolved.SkillID,
-		Manifest:     res.Package.Manifest.Raw,
-		Models:       res.Package.ModelBytes(),
-		Submit:       submit.value,
-		PublishesAt:  at,
-		Timeout:      *timeout,
-		Drift:        drift.value,
-		ExpectETag:   *expectETag,
-		ExpectSHA256: *expectSHA,
-		Progress:     deploy.TextProgress(env.Stderr),
-	})
-	if *jsonOut {
+	opts := c.opts
+	opts.SkillID = resolved.SkillID
+	opts.Manifest = res.Package.Manifest.Raw
+	opts.Models = res.Package.ModelBytes()
+	opts.Progress = deploy.TextProgress(env.Stderr)
+	out, err := deploy.Run(ctx, client, opts)
+	if c.json {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		if werr := enc.Encode(out); werr != nil {
-			return fail(ExitFailed, "write the outcome: %v", werr)
+			return deployFail(env, ExitFailed, "write the outcome: %v", werr)
 		}
 	} else if werr := out.WriteText(env.Stdout); werr != nil {
-		return fail(ExitFailed, "write the summary: %v", werr)
+		return deployFail(env, ExitFailed, "write the summary: %v", werr)
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "skillgate deploy: %v\n", err)
 	}
 	return deploy.ExitCode(err)
+}
+
+// parseDeploy reads the flags of `skillgate deploy` and checks those that
+// can be checked before anything is read.
+func parseDeploy(env *Env, args []string) (deployConfig, int, bool) {
+	fs := newFlagSet(env, "deploy", "[PATH] --skill-id ID [flags]", deployDescription)
+	var c deployConfig
+	fs.StringVar(&c.skillID, "skill-id", "", "the skill to deploy (default: the skill id in .ask/ask-states.json)")
+	fs.StringVar(&c.profile, "profile", "", "ask-cli profile for ask-resources.json and .ask/ask-states.json (default: $ASK_DEFAULT_PROFILE or default)")
+	submit := newEnum(deploy.SubmitNone, deploy.SubmitNone, deploy.SubmitCertification, deploy.SubmitPublication)
+	fs.Var(submit, "submit", "after a successful build: none, certification or publication")
+	publishesAt := fs.String("publishes-at", "", "RFC 3339 time for a scheduled publication, at most six months ahead (default: now)")
+	fs.DurationVar(&c.opts.Timeout, "timeout", deploy.DefaultTimeout, "longest wait for the build")
+	fs.StringVar(&c.opts.ExpectETag, "expect-etag", "", "refuse when the live manifest's ETag is no longer this one")
+	fs.StringVar(&c.opts.ExpectSHA256, "expect-sha256", "", "refuse when the sha256 of the canonical live manifest is no longer this one")
+	drift := newEnum(deploy.DriftFail, deploy.DriftFail, deploy.DriftWarn, deploy.DriftIgnore)
+	fs.Var(drift, "drift", "when the live manifest differs from the expected one: fail, warn or ignore")
+	fs.BoolVar(&c.json, "json", false, "print the outcome as JSON on stdout")
+	fs.BoolVar(&c.debug, "debug", false, "print SMAPI requests and responses on stderr, secrets redacted")
+	if code, ok := parse(fs, args); !ok {
+		return c, code, false
+	}
+	if fs.NArg() > 1 {
+		fmt.Fprintf(env.Stderr, "skillgate deploy: one PATH at most, got %d: %v\n", fs.NArg(), fs.Args())
+		return c, ExitUsage, false
+	}
+	at, err := deploy.ParsePublishesAt(*publishesAt, submit.value)
+	if err != nil {
+		return c, deployFail(env, ExitUsage, "--%v", err), false
+	}
+	if err := deploy.CheckPublishesAt(submit.value, at, time.Now()); err != nil {
+		return c, deployFail(env, ExitUsage, "--%v", err), false
+	}
+	if c.opts.Timeout <= 0 {
+		return c, deployFail(env, ExitUsage, "--timeout %s: give a positive duration, e.g. 15m", c.opts.Timeout), false
+	}
+	c.path, c.opts.Submit, c.opts.PublishesAt, c.opts.Drift = fs.Arg(0), submit.value, at, drift.value
+	return c, ExitOK, true
+}
+
+// deployPackage validates the package at path and prints its findings: a
+// package with errors, or whose manifest cannot be read, is not deployed.
+func deployPackage(env *Env, path string) (*validate.Result, int, bool) {
+	res, err := validate.ValidatePath(path)
+	if err != nil {
+		return nil, deployFail(env, ExitUsage, "%v", err), false
+	}
+	if len(res.Findings) > 0 {
+		w, err := report.New(report.FormatText, env.Stderr, report.Options{Source: deploySource})
+		if err != nil {
+			return nil, deployFail(env, ExitFailed, "%v", err), false
+		}
+		for _, f := range res.Findings {
+			w.Write(f)
+		}
+		if err := w.Flush(); err != nil {
+			return nil, deployFail(env, ExitFailed, "%v", err), false
+		}
+	}
+	if res.Package == nil || res.Package.Manifest == nil || res.Package.Manifest.Value == nil {
+		return nil, deployFail(env, ExitUsage, "the skill manifest in %s cannot be read: fix it first (skillgate validate %s)", path, path), false
+	}
+	if res.Errors > 0 {
+		return nil, deployFail(env, ExitFailed, "%s has %d validation error(s): fix them (skillgate validate %s) before deploying", path, res.Errors, path), false
+	}
+	return res, ExitOK, true
+}
+
+// deployFail prints a `skillgate deploy` error and returns code.
+func deployFail(env *Env, code int, format string, a ...any) int {
+	fmt.Fprintf(env.Stderr, "skillgate deploy: "+format+"\n", a...)
+	return code
 }
 
 // deploySource feeds the text report's source excerpts; a file that cannot be

@@ -36,83 +36,52 @@ ASK_SMAPI_SERVER_BASE_URL and ASK_LWA_TOKEN_HOST override the endpoints.
 Exit codes: 0 the diff was shown (changes or not), 1 SMAPI refused or
 failed, 2 usage or configuration error, or a manifest that cannot be read.`
 
-func runDiff(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "diff", "[PATH] --skill-id ID [--stage development|live] [--format text|markdown|json]", diffDescription)
-	skillID := fs.String("skill-id", "", "the skill to compare with (default: the skill id in .ask/ask-states.json)")
-	profile := fs.String("profile", "", "ask-cli profile for ask-resources.json and .ask/ask-states.json (default: $ASK_DEFAULT_PROFILE or default)")
-	stage := newEnum("development", "development", "live")
-	fs.Var(stage, "stage", "stage to compare with: development or live")
-	format := newEnum("text", "text", "markdown", "json")
-	fs.Var(format, "format", "output format: text, markdown or json")
-	jsonOut := fs.Bool("json", false, "same as --format json")
-	debugFlag := fs.Bool("debug", false, "print SMAPI requests and responses on stderr, secrets redacted")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(env.Stderr, "skillgate diff: "+format+"\n", a...)
-		return code
-	}
-	if fs.NArg() > 1 {
-		return fail(ExitUsage, "one PATH at most, got %d: %s", fs.NArg(), strings.Join(fs.Args(), " "))
-	}
-	if *jsonOut {
-		if format.value != "text" && format.value != "json" {
-			return fail(ExitUsage, "--json and --format %s disagree: give one of them", format.value)
-		}
-		format.value = "json"
-	}
+// diffConfig is what `skillgate diff` was asked for.
+type diffConfig struct {
+	path, skillID, profile, stage, format string
+	debug                                 bool
+}
 
-	resolved, err := project.Resolve(".", fs.Arg(0), *skillID, *profile, env.Getenv)
+func runDiff(ctx context.Context, env *Env, args []string) int {
+	c, code, ok := parseDiff(env, args)
+	if !ok {
+		return code
+	}
+	resolved, err := project.Resolve(".", c.path, c.skillID, c.profile, env.Getenv)
 	if err != nil {
-		return fail(ExitUsage, "%v", err)
+		return diffFail(env, ExitUsage, "%v", err)
 	}
 	if resolved.SkillID == "" {
-		return fail(ExitUsage, "--skill-id is required (no skill id in %s either): pass the id of the skill to compare with", project.StatesFile)
+		return diffFail(env, ExitUsage, "--skill-id is required (no skill id in %s either): pass the id of the skill to compare with", project.StatesFile)
 	}
 	for _, n := range resolved.Notes() {
 		fmt.Fprintf(env.Stderr, "skillgate diff: %s\n", n)
 	}
-
 	cfg := smapi.ConfigFromEnv(env.Getenv)
 	cfg.HTTPClient = env.HTTPClient
-	if *debugFlag {
+	if c.debug {
 		cfg.Debug = env.Stderr
 	}
 	if err := cfg.Check(); err != nil {
-		return fail(ExitUsage, "%v", err)
+		return diffFail(env, ExitUsage, "%v", err)
 	}
-
-	res, err := validate.ValidatePath(resolved.Path)
-	if err != nil {
-		return fail(ExitUsage, "%v", err)
+	res, code, ok := diffPackage(env, resolved.Path, c.format)
+	if !ok {
+		return code
 	}
-	if res.Package == nil || res.Package.Manifest == nil || res.Package.Manifest.Value == nil {
-		for _, f := range res.Findings {
-			fmt.Fprintf(env.Stderr, "%s:%d:%d: %s: %s [%s]\n", f.File, f.Line, f.Column, f.Severity, f.Message, f.Rule)
-		}
-		return fail(ExitUsage, "the skill manifest in %s cannot be read, so there is nothing to compare: fix it first (skillgate validate %s)", resolved.Path, resolved.Path)
-	}
-	manifest := res.Package.Manifest
-	if format.value != "markdown" && res.Errors+res.Warnings > 0 {
-		fmt.Fprintf(env.Stderr, "skillgate diff: %s has %d validation error(s) and %d warning(s); see skillgate validate %s\n",
-			manifest.Path, res.Errors, res.Warnings, resolved.Path)
-	}
-
 	client, err := smapi.NewClient(cfg)
 	if err != nil {
-		return fail(ExitUsage, "%v", err)
+		return diffFail(env, ExitUsage, "%v", err)
 	}
-	p, err := plan.New(ctx, client, res, plan.Options{SkillID: resolved.SkillID, Stage: stage.value})
+	p, err := plan.New(ctx, client, res, plan.Options{SkillID: resolved.SkillID, Stage: c.stage})
 	if err != nil {
 		var ce *smapi.ConfigError
 		if errors.As(err, &ce) {
-			return fail(ExitUsage, "%v", err)
+			return diffFail(env, ExitUsage, "%v", err)
 		}
-		return fail(ExitFailed, "%v", err)
+		return diffFail(env, ExitFailed, "%v", err)
 	}
-
-	switch format.value {
+	switch c.format {
 	case "json":
 		err = p.Changes.JSON(env.Stdout)
 	case "markdown":
@@ -121,7 +90,62 @@ func runDiff(ctx context.Context, env *Env, args []string) int {
 		err = p.Changes.Text(env.Stdout)
 	}
 	if err != nil {
-		return fail(ExitFailed, "write the diff: %v", err)
+		return diffFail(env, ExitFailed, "write the diff: %v", err)
 	}
 	return ExitOK
+}
+
+// parseDiff reads the flags of `skillgate diff`.
+func parseDiff(env *Env, args []string) (diffConfig, int, bool) {
+	fs := newFlagSet(env, "diff", "[PATH] --skill-id ID [--stage development|live] [--format text|markdown|json]", diffDescription)
+	var c diffConfig
+	fs.StringVar(&c.skillID, "skill-id", "", "the skill to compare with (default: the skill id in .ask/ask-states.json)")
+	fs.StringVar(&c.profile, "profile", "", "ask-cli profile for ask-resources.json and .ask/ask-states.json (default: $ASK_DEFAULT_PROFILE or default)")
+	stage := newEnum("development", "development", "live")
+	fs.Var(stage, "stage", "stage to compare with: development or live")
+	format := newEnum("text", "text", "markdown", "json")
+	fs.Var(format, "format", "output format: text, markdown or json")
+	jsonOut := fs.Bool("json", false, "same as --format json")
+	fs.BoolVar(&c.debug, "debug", false, "print SMAPI requests and responses on stderr, secrets redacted")
+	if code, ok := parse(fs, args); !ok {
+		return c, code, false
+	}
+	if fs.NArg() > 1 {
+		return c, diffFail(env, ExitUsage, "one PATH at most, got %d: %s", fs.NArg(), strings.Join(fs.Args(), " ")), false
+	}
+	if *jsonOut {
+		if format.value != "text" && format.value != "json" {
+			return c, diffFail(env, ExitUsage, "--json and --format %s disagree: give one of them", format.value), false
+		}
+		format.value = "json"
+	}
+	c.path, c.stage, c.format = fs.Arg(0), stage.value, format.value
+	return c, ExitOK, true
+}
+
+// diffPackage validates the package at path: the findings do not stop the
+// diff (they are counted on stderr, or listed in the markdown), but a
+// manifest that cannot be read leaves nothing to compare.
+func diffPackage(env *Env, path, format string) (*validate.Result, int, bool) {
+	res, err := validate.ValidatePath(path)
+	if err != nil {
+		return nil, diffFail(env, ExitUsage, "%v", err), false
+	}
+	if res.Package == nil || res.Package.Manifest == nil || res.Package.Manifest.Value == nil {
+		for _, f := range res.Findings {
+			fmt.Fprintf(env.Stderr, "%s:%d:%d: %s: %s [%s]\n", f.File, f.Line, f.Column, f.Severity, f.Message, f.Rule)
+		}
+		return nil, diffFail(env, ExitUsage, "the skill manifest in %s cannot be read, so there is nothing to compare: fix it first (skillgate validate %s)", path, path), false
+	}
+	if format != "markdown" && res.Errors+res.Warnings > 0 {
+		fmt.Fprintf(env.Stderr, "skillgate diff: %s has %d validation error(s) and %d warning(s); see skillgate validate %s\n",
+			res.Package.Manifest.Path, res.Errors, res.Warnings, path)
+	}
+	return res, ExitOK, true
+}
+
+// diffFail prints a `skillgate diff` error and returns code.
+func diffFail(env *Env, code int, format string, a ...any) int {
+	fmt.Fprintf(env.Stderr, "skillgate diff: "+format+"\n", a...)
+	return code
 }
