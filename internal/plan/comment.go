@@ -68,101 +68,34 @@ type truncation struct {
 }
 
 // Markdown renders the plan as the body of the sticky comment (and the step
-// summary): the marker,
-// a title, a one-line verdict, the findings, a table of changed fields, the
-// values kept from live, a section per changed interaction model, and the
-// unified diff (manifest, then each changed model) in a collapsed block.
+// summary): the marker, a title, a one-line verdict, the findings, a table
+// of changed fields, the values kept from live, a section per changed
+// interaction model, and the unified diff (manifest, then each changed
+// model) in a collapsed block.
 //
-// When the body would exceed markdown.MaxCommentLength characters, the diff is cut on a
-// line boundary with a note saying how much was left out (the caller writes
-// the full diff to the diff-file output); if that is not enough the diff is
-// dropped, then table rows (the manifest's, then the models'), then
-// findings, each with a note.
+// When the body would exceed markdown.MaxCommentLength characters, the
+// diff is cut on a line boundary with a note saying how much was left out
+// (the caller writes the full diff to the diff-file output); if that is not
+// enough the diff is dropped, then table rows (the manifest's, then the
+// models'), then findings, each with a note.
 func (p *Plan) Markdown() string {
-	v := commentView{
-		Marker: p.Marker.String(),
-		Skill:  p.Skill,
-		Stage:  p.Stage,
-		Note:   markdown.Escape(p.Note),
-		MaxLen: diff.Thousands(markdown.MaxCommentLength),
-	}
-	v.Verdict = verdict(p)
-	for _, f := range p.Findings {
-		v.Findings = append(v.Findings, findingView{
-			Severity: f.Severity.String(),
-			Location: fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column),
-			Rule:     f.Rule,
-			Message:  f.Message,
-		})
-	}
-	var diffLines []string
-	if p.Changes != nil {
-		for _, ch := range p.Changes.Changes {
-			if ch.Kind.Counts() {
-				v.Rows = append(v.Rows, ch)
-			} else {
-				v.Notes = append(v.Notes, ch)
-			}
-		}
-		for _, m := range p.Changes.ChangedModels() {
-			mv := modelView{Locale: m.Locale, Summary: markdown.Escape(m.Summary()), Items: m.Items()}
-			if len(mv.Items) > maxModelItems {
-				mv.Items, mv.ItemsOmitted = mv.Items[:maxModelItems], len(mv.Items)-maxModelItems
-			}
-			v.Models = append(v.Models, mv)
-		}
-		diffLines = slices.Collect(strings.Lines(p.Changes.FullDiff()))
-	}
-
-	withDiff := func(k int) commentView {
-		w := v
-		w.Diff = strings.Join(diffLines[:k], "")
-		w.DiffLines = len(diffLines)
-		w.Fence = fence(w.Diff)
-		if k < len(diffLines) {
-			left := strings.Join(diffLines[k:], "")
-			w.Truncated = &truncation{
-				Lines:      diff.Thousands(len(diffLines) - k),
-				TotalLines: diff.Thousands(len(diffLines)),
-				Chars:      diff.Thousands(utf8.RuneCountInString(left)),
-			}
-		}
-		return w
-	}
-
-	if out := render(withDiff(len(diffLines))); fits(out) {
+	v, lines := p.view()
+	if out := render(withDiff(v, lines, len(lines))); fits(out) {
 		return out
 	}
 	// Keep as much of the diff as fits; the rest is in the diff-file output.
-	if out, ok := largestFitting(len(diffLines), func(k int) string { return render(withDiff(k)) }); ok {
+	if out, ok := largestFitting(len(lines), func(k int) string { return render(withDiff(v, lines, k)) }); ok {
 		return out
 	}
-	v = withDiff(0)
-	rows, models := v.Rows, v.Models
-	items := 0
-	for _, m := range models {
+	v = withDiff(v, lines, 0)
+	items := len(v.Rows)
+	for _, m := range v.Models {
 		items += len(m.Items)
 	}
-	// withRows keeps the first k rows: the manifest's table, then each
-	// model's in locale order.
-	withRows := func(k int) commentView {
-		w := v
-		n := min(k, len(rows))
-		w.Rows, w.RowsOmitted = rows[:n], len(rows)-n
-		k -= n
-		w.Models = make([]modelView, len(models))
-		for i, m := range models {
-			n := min(k, len(m.Items))
-			m.Items, m.ItemsOmitted = m.Items[:n], m.ItemsOmitted+len(m.Items)-n
-			k -= n
-			w.Models[i] = m
-		}
-		return w
-	}
-	if out, ok := largestFitting(len(rows)+items, func(k int) string { return render(withRows(k)) }); ok {
+	if out, ok := largestFitting(items, func(k int) string { return render(withRows(v, k)) }); ok {
 		return out
 	}
-	v = withRows(0)
+	v = withRows(v, 0)
 	v.Notes = nil
 	findings := v.Findings
 	if out, ok := largestFitting(len(findings), func(k int) string {
@@ -176,6 +109,80 @@ func (p *Plan) Markdown() string {
 	v.Findings, v.FindingsOmitted = nil, len(findings)
 	const cut = "\n\n_…comment cut to fit GitHub's limit._\n"
 	return truncate.Runes(render(v), markdown.MaxCommentLength-utf8.RuneCountInString(cut)) + cut
+}
+
+// view is the whole comment, before anything is cut to fit, and the lines
+// of the unified diff it shows.
+func (p *Plan) view() (commentView, []string) {
+	v := commentView{
+		Marker:  p.Marker.String(),
+		Skill:   p.Skill,
+		Stage:   p.Stage,
+		Note:    markdown.Escape(p.Note),
+		MaxLen:  diff.Thousands(markdown.MaxCommentLength),
+		Verdict: verdict(p),
+	}
+	for _, f := range p.Findings {
+		v.Findings = append(v.Findings, findingView{
+			Severity: f.Severity.String(),
+			Location: fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column),
+			Rule:     f.Rule,
+			Message:  f.Message,
+		})
+	}
+	if p.Changes == nil {
+		return v, nil
+	}
+	for _, ch := range p.Changes.Changes {
+		if ch.Kind.Counts() {
+			v.Rows = append(v.Rows, ch)
+		} else {
+			v.Notes = append(v.Notes, ch)
+		}
+	}
+	for _, m := range p.Changes.ChangedModels() {
+		mv := modelView{Locale: m.Locale, Summary: markdown.Escape(m.Summary()), Items: m.Items()}
+		if len(mv.Items) > maxModelItems {
+			mv.Items, mv.ItemsOmitted = mv.Items[:maxModelItems], len(mv.Items)-maxModelItems
+		}
+		v.Models = append(v.Models, mv)
+	}
+	return v, slices.Collect(strings.Lines(p.Changes.FullDiff()))
+}
+
+// withDiff is v showing the first k of the diff's lines, with a note on
+// what was left out.
+func withDiff(v commentView, lines []string, k int) commentView {
+	v.Diff = strings.Join(lines[:k], "")
+	v.DiffLines = len(lines)
+	v.Fence = fence(v.Diff)
+	v.Truncated = nil
+	if k < len(lines) {
+		left := strings.Join(lines[k:], "")
+		v.Truncated = &truncation{
+			Lines:      diff.Thousands(len(lines) - k),
+			TotalLines: diff.Thousands(len(lines)),
+			Chars:      diff.Thousands(utf8.RuneCountInString(left)),
+		}
+	}
+	return v
+}
+
+// withRows is v keeping the first k table rows: the manifest's table, then
+// each model's in locale order.
+func withRows(v commentView, k int) commentView {
+	n := min(k, len(v.Rows))
+	v.Rows, v.RowsOmitted = v.Rows[:n], v.RowsOmitted+len(v.Rows)-n
+	k -= n
+	models := make([]modelView, len(v.Models))
+	for i, m := range v.Models {
+		n := min(k, len(m.Items))
+		m.Items, m.ItemsOmitted = m.Items[:n], m.ItemsOmitted+len(m.Items)-n
+		k -= n
+		models[i] = m
+	}
+	v.Models = models
+	return v
 }
 
 // largestFitting finds the largest k in [0, n] whose rendering fits, by
