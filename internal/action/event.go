@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/sethvargo/go-githubactions"
+
 	"github.com/skillgate/skillgate/internal/jsonfile"
 )
 
@@ -39,13 +41,22 @@ func (e *EventError) Unwrap() error { return e.Err }
 const maxEventSize = 25 << 20
 
 func readEvent(getenv func(string) string) (*event, error) {
-	ev := &event{
-		Name:   getenv("GITHUB_EVENT_NAME"),
-		Ref:    getenv("GITHUB_REF"),
-		SHA:    getenv("GITHUB_SHA"),
-		APIURL: getenv("GITHUB_API_URL"),
+	// go-githubactions' Context reads the variables; it would also read the
+	// payload, with os.ReadFile, whole and whatever the file is (a named
+	// pipe blocks it, /dev/zero never ends), so it gets a getenv without
+	// GITHUB_EVENT_PATH and the payload is read below through a size limit.
+	// Its error joins parse errors of numeric and boolean variables that
+	// skillgate does not use (GITHUB_RUN_ID, ...); the fields used here are
+	// strings, set either way.
+	noPayload := func(k string) string {
+		if k == "GITHUB_EVENT_PATH" {
+			return ""
+		}
+		return getenv(k)
 	}
-	if repo := getenv("GITHUB_REPOSITORY"); repo != "" {
+	gc, _ := githubactions.New(githubactions.WithGetenv(noPayload)).Context()
+	ev := &event{Name: gc.EventName, Ref: gc.Ref, SHA: gc.SHA, APIURL: gc.APIURL}
+	if repo := gc.Repository; repo != "" {
 		owner, name, ok := strings.Cut(repo, "/")
 		if !ok || owner == "" || name == "" {
 			return nil, fmt.Errorf("GITHUB_REPOSITORY %q is not owner/name", repo)

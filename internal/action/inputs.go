@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sethvargo/go-githubactions"
+
 	"github.com/skillgate/skillgate/internal/deploy"
 )
 
@@ -47,8 +49,12 @@ func (e *InputError) Error() string {
 // the binary behaves the same when an input is absent from the environment
 // (for example when run by hand with GITHUB_ACTIONS=true).
 func readInputs(getenv func(string) string) (Inputs, error) {
+	// go-githubactions reads INPUT_<NAME> upper-cased with the hyphens kept
+	// (INPUT_SKILL-ID), as the runner sets them for Docker actions, and trims
+	// the value.
+	gha := githubactions.New(githubactions.WithGetenv(getenv))
 	get := func(name, def string) string {
-		v := strings.TrimSpace(getenv("INPUT_" + strings.ToUpper(name)))
+		v := gha.GetInput(name)
 		if v == "" {
 			return def
 		}

@@ -97,6 +97,9 @@ func TestReadEventAndMode(t *testing.T) {
 			ev, err := readEvent(envMap(map[string]string{
 				"GITHUB_EVENT_NAME": tt.event, "GITHUB_EVENT_PATH": tt.path,
 				"GITHUB_REF": tt.ref, "GITHUB_REPOSITORY": "o/r",
+				// Not used by skillgate: a value the library cannot parse
+				// does not stop the run.
+				"GITHUB_RUN_ID": "not-a-number",
 			}))
 			if err != nil {
 				t.Fatal(err)

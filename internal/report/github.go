@@ -3,7 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
-	"strings"
+
+	"github.com/sethvargo/go-githubactions"
 
 	"github.com/skillgate/skillgate/internal/validate"
 )
@@ -16,7 +17,7 @@ const annotationLimit = 10
 // githubWriter prints workflow commands that GitHub turns into annotations
 // on the changed files:
 //
-//	::error file=skill-package/skill.json,line=14,col=9,title=distribution.country-code::message
+//	::error col=9,file=skill-package/skill.json,line=14,title=distribution.country-code::message
 //
 // See https://docs.github.com/actions/reference/workflow-commands-for-github-actions.
 type githubWriter struct {
@@ -45,34 +46,24 @@ func (g *githubWriter) Flush() error {
 }
 
 // annotation returns the workflow command for f, with its line ending.
+// go-githubactions writes and escapes it as @actions/core does, so the
+// runner decodes it back; it orders the properties by name.
 func annotation(f validate.Finding) string {
-	var b strings.Builder
-	b.WriteString("::")
-	b.WriteString(annotationCommand(f.Severity))
-	sep := byte(' ')
-	prop := func(k, v string) {
-		b.WriteByte(sep)
-		sep = ','
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(escapeProperty(v))
-	}
+	props := githubactions.CommandProperties{}
 	if f.File != "" {
-		prop("file", f.File)
+		props["file"] = f.File
 	}
 	if f.Line > 0 {
-		prop("line", fmt.Sprint(f.Line))
+		props["line"] = fmt.Sprint(f.Line)
 		if f.Column > 0 {
-			prop("col", fmt.Sprint(f.Column))
+			props["col"] = fmt.Sprint(f.Column)
 		}
 	}
 	if f.Rule != "" {
-		prop("title", f.Rule)
+		props["title"] = f.Rule
 	}
-	b.WriteString("::")
-	b.WriteString(escapeData(f.Message))
-	b.WriteByte('\n')
-	return b.String()
+	cmd := githubactions.Command{Name: annotationCommand(f.Severity), Message: f.Message, Properties: props}
+	return cmd.String() + "\n"
 }
 
 func annotationCommand(s validate.Severity) string {
@@ -84,20 +75,3 @@ func annotationCommand(s validate.Severity) string {
 	}
 	return "notice"
 }
-
-// escapeData escapes a command's message exactly as @actions/core does
-// (toolkit packages/core/src/command.ts), so the runner decodes it back.
-func escapeData(s string) string {
-	return dataEscaper.Replace(s)
-}
-
-// escapeProperty escapes a command property value as @actions/core does: as
-// data, plus the ':' and ',' that delimit properties.
-func escapeProperty(s string) string {
-	return propertyEscaper.Replace(s)
-}
-
-var (
-	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
-	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
-)

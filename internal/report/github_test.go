@@ -23,11 +23,12 @@ func TestEscape(t *testing.T) {
 		{"", "", ""},
 	}
 	for _, tt := range tests {
-		if got := escapeData(tt.in); got != tt.data {
-			t.Errorf("escapeData(%q) = %q, want %q", tt.in, got, tt.data)
+		want := "::error::" + tt.data + "\n"
+		if tt.in != "" {
+			want = "::error file=" + tt.property + "::" + tt.data + "\n"
 		}
-		if got := escapeProperty(tt.in); got != tt.property {
-			t.Errorf("escapeProperty(%q) = %q, want %q", tt.in, got, tt.property)
+		if got := annotation(validate.Finding{File: tt.in, Severity: validate.Error, Message: tt.in}); got != want {
+			t.Errorf("annotation of %q = %q, want %q", tt.in, got, want)
 		}
 	}
 }
@@ -39,19 +40,19 @@ func TestAnnotation(t *testing.T) {
 		want string
 	}{
 		{"error", validate.Finding{File: "skill-package/skill.json", Line: 14, Column: 9, Severity: validate.Error, Rule: "distribution.country-code", Message: `"UK" is not valid`},
-			"::error file=skill-package/skill.json,line=14,col=9,title=distribution.country-code::\"UK\" is not valid\n"},
+			"::error col=9,file=skill-package/skill.json,line=14,title=distribution.country-code::\"UK\" is not valid\n"},
 		{"warning", validate.Finding{File: "a.json", Line: 1, Column: 2, Severity: validate.Warning, Rule: "r", Message: "m"},
-			"::warning file=a.json,line=1,col=2,title=r::m\n"},
+			"::warning col=2,file=a.json,line=1,title=r::m\n"},
 		{"no position", validate.Finding{File: "a.json", Severity: validate.Error, Rule: "r", Message: "m"},
 			"::error file=a.json,title=r::m\n"},
 		{"no column", validate.Finding{File: "a.json", Line: 3, Severity: validate.Error, Rule: "r", Message: "m"},
 			"::error file=a.json,line=3,title=r::m\n"},
 		{"unknown severity", validate.Finding{File: "a.json", Line: 3, Column: 1, Rule: "r", Message: "m"},
-			"::notice file=a.json,line=3,col=1,title=r::m\n"},
+			"::notice col=1,file=a.json,line=3,title=r::m\n"},
 		{"nothing but a message", validate.Finding{Severity: validate.Error, Message: "m"},
 			"::error::m\n"},
 		{"escaped", validate.Finding{File: "a,b:c.json", Line: 1, Column: 1, Severity: validate.Error, Rule: "x:y", Message: "50% off,\nnow"},
-			"::error file=a%2Cb%3Ac.json,line=1,col=1,title=x%3Ay::50%25 off,%0Anow\n"},
+			"::error col=1,file=a%2Cb%3Ac.json,line=1,title=x%3Ay::50%25 off,%0Anow\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
