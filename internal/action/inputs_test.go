@@ -163,3 +163,52 @@ func TestRedact(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestRedactShortSecrets: a value too short to be a real secret is redacted
+// where it stands whole, never inside ids and words, and outputs are written
+// as they are (a one-letter client id once turned the skill-id output into
+// ***mzn1.***sk.skill…).
+func TestRedactShortSecrets(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "output")
+	var b strings.Builder
+	w := newWorkflow(envMap(map[string]string{"GITHUB_OUTPUT": out}), &b)
+	w.mask("a", "an-actual-long-secret", "e")
+	w.println("client id a, deploying amzn1.ask.skill.a1 with an-actual-long-secret")
+	w.println("a")
+	w.println("valid=true (e)")
+	w.setOutput("skill-id", "amzn1.ask.skill.a1")
+	w.setOutput("valid", "true")
+	w.setOutput("client", "a")
+	want := "::add-mask::a\n::add-mask::an-actual-long-secret\n::add-mask::e\n" +
+		"client id ***, deploying amzn1.ask.skill.a1 with ***\n***\nvalid=true (***)\n"
+	if got := b.String(); got != want {
+		t.Errorf("log =\n%s\nwant\n%s", got, want)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"amzn1.ask.skill.a1", "\ntrue\n", "\na\n"} {
+		if !strings.Contains(string(raw), v) {
+			t.Errorf("GITHUB_OUTPUT lacks %q:\n%s", v, raw)
+		}
+	}
+}
+
+func TestReplaceWhole(t *testing.T) {
+	tests := []struct{ in, secret, want string }{
+		{"a", "a", "***"},
+		{"amzn1.ask.skill", "a", "amzn1.ask.skill"},
+		{"id=a, b", "a", "id=***, b"},
+		{`"a"`, "a", `"***"`},
+		{"ab ab-c ab", "ab", "*** ab-c ***"},
+		{"é a é", "a", "é *** é"},
+		{"xa b", "a b", "xa b"},
+		{"x a b", "a b", "x ***"},
+	}
+	for _, tt := range tests {
+		if got := replaceWhole(tt.in, tt.secret); got != tt.want {
+			t.Errorf("replaceWhole(%q, %q) = %q, want %q", tt.in, tt.secret, got, tt.want)
+		}
+	}
+}

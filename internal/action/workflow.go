@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sethvargo/go-githubactions"
 )
@@ -72,8 +75,12 @@ func (w *workflow) fileCommand(env string, f func()) {
 	f()
 }
 
+// setOutput writes an output as it is: a later step reads the value, and a
+// redactor that rewrote it (a one-letter client id turned the skill id into
+// ***mzn1.***sk.skill…) would break that step. Outputs carry ids, counts
+// and statuses, never an input's secret.
 func (w *workflow) setOutput(k, v string) {
-	w.fileCommand("GITHUB_OUTPUT", func() { w.gha.SetOutput(k, redact(v, w.secrets)) })
+	w.fileCommand("GITHUB_OUTPUT", func() { w.gha.SetOutput(k, v) })
 }
 
 func (w *workflow) summary(markdown string) {
@@ -101,11 +108,57 @@ func (rw *redactWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// minSecretLen is the length from which a masked value is redacted wherever
+// it appears. Real LWA client ids, secrets, refresh tokens and GitHub tokens
+// are dozens of characters long; a shorter value (a placeholder such as "a"
+// or "test") would otherwise rewrite every word that contains it, so it is
+// redacted only where it stands as a whole value.
+const minSecretLen = 8
+
+// redact replaces the secrets in s with ***, the longest first so that a
+// secret containing another is hidden whole.
 func redact(s string, secrets []string) string {
-	for _, v := range secrets {
-		if v != "" {
+	sorted := slices.Clone(secrets)
+	slices.SortStableFunc(sorted, func(a, b string) int { return len(b) - len(a) })
+	for _, v := range sorted {
+		switch {
+		case v == "":
+		case len(v) >= minSecretLen:
 			s = strings.ReplaceAll(s, v, "***")
+		default:
+			s = replaceWhole(s, v)
 		}
 	}
 	return s
+}
+
+// replaceWhole replaces v with *** where it stands as a whole value: not
+// next to a character that ids, tokens and URLs are made of.
+func replaceWhole(s, v string) string {
+	var b strings.Builder
+	start := 0 // s[:start] is written
+	for from := 0; ; {
+		i := strings.Index(s[from:], v)
+		if i < 0 {
+			break
+		}
+		i += from
+		j := i + len(v)
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[j:])
+		if (i == 0 || !inValue(before)) && (j == len(s) || !inValue(after)) {
+			b.WriteString(s[start:i])
+			b.WriteString("***")
+			start, from = j, j
+			continue
+		}
+		from = i + 1
+	}
+	b.WriteString(s[start:])
+	return b.String()
+}
+
+// inValue reports whether r can be part of an id, a token or a URL.
+func inValue(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._-/+~%", r)
 }
