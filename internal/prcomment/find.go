@@ -70,7 +70,7 @@ func (c *Client) mergedPR(ctx context.Context, owner, repo, sha string) (*github
 	}
 	opts := &github.ListOptions{PerPage: perPage}
 	for {
-		prs, resp, err := c.gh.PullRequests.ListPullRequestsWithCommit(ctx, owner, repo, sha, opts)
+		prs, resp, err := c.gh.pullsWithCommit(ctx, owner, repo, sha, opts)
 		if err != nil {
 			return nil, c.wrap(fmt.Sprintf("finding the pull request of commit %s in %s/%s", sha, owner, repo), false, err)
 		}
@@ -97,7 +97,7 @@ func (c *Client) AppendToComment(ctx context.Context, owner, repo string, commen
 		return fmt.Errorf("appending to comment %d: the line must be one non-empty line", commentID)
 	}
 	op := fmt.Sprintf("reading comment %d in %s/%s", commentID, owner, repo)
-	cm, _, err := c.gh.Issues.GetComment(ctx, owner, repo, commentID)
+	cm, _, err := c.gh.getComment(ctx, owner, repo, commentID)
 	if err != nil {
 		return c.wrap(op, false, err)
 	}
@@ -111,7 +111,7 @@ func (c *Client) AppendToComment(ctx context.Context, owner, repo string, commen
 	if err := checkLength(body); err != nil {
 		return fmt.Errorf("appending to comment %d in %s/%s: %w", commentID, owner, repo, err)
 	}
-	if _, _, err := c.gh.Issues.UpdateComment(ctx, owner, repo, commentID, github.IssueCommentRequest{Body: body}); err != nil {
+	if _, _, err := c.gh.updateComment(ctx, owner, repo, commentID, github.IssueCommentRequest{Body: body}); err != nil {
 		return c.wrap(fmt.Sprintf("editing comment %d in %s/%s", commentID, owner, repo), true, err)
 	}
 	return nil

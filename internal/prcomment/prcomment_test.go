@@ -322,7 +322,7 @@ func TestNewRejectsBadURL(t *testing.T) {
 		}
 	}
 	c, err := New("", "", nil)
-	if err != nil || c.gh.BaseURL() != "https://api.github.com/" {
+	if err != nil || c.gh.baseURL != "https://api.github.com/" {
 		t.Errorf("default base: %v %v", c, err)
 	}
 }

@@ -65,7 +65,7 @@ func (c *Client) Upsert(ctx context.Context, owner, repo string, pr int, key Key
 	}
 
 	if existing == nil {
-		cm, _, err := c.gh.Issues.CreateComment(ctx, owner, repo, pr, github.IssueCommentRequest{Body: body})
+		cm, _, err := c.gh.createComment(ctx, owner, repo, pr, github.IssueCommentRequest{Body: body})
 		if err != nil {
 			return Result{}, c.wrap(fmt.Sprintf("creating the plan comment on %s/%s#%d", owner, repo, pr), true, err)
 		}
@@ -74,7 +74,7 @@ func (c *Client) Upsert(ctx context.Context, owner, repo string, pr int, key Key
 	if sameBody(existing.GetBody(), body) {
 		return Result{URL: existing.GetHTMLURL(), ID: existing.GetID(), Action: ActionUnchanged}, nil
 	}
-	cm, _, err := c.gh.Issues.UpdateComment(ctx, owner, repo, existing.GetID(), github.IssueCommentRequest{Body: body})
+	cm, _, err := c.gh.updateComment(ctx, owner, repo, existing.GetID(), github.IssueCommentRequest{Body: body})
 	if err != nil {
 		return Result{}, c.wrap(fmt.Sprintf("editing the plan comment %d on %s/%s#%d", existing.GetID(), owner, repo, pr), true, err)
 	}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -89,12 +90,34 @@ func (s *sarifWriter) Write(f validate.Finding) {
 	s.run.AddResult(result)
 }
 
+// sarifLog is the top-level SARIF 2.1.0 object, shaped and ordered as
+// go-sarif's Report marshals it. skillgate writes its own instead of using
+// sarif.Report because that type's Validate method links a second JSON
+// Schema library (xeipuuv/gojsonschema) and the 112 KB SARIF schema into
+// the binary: text/template looks methods up by name, so the linker keeps
+// every exported method of every type that reaches an interface. The runs
+// themselves are still go-sarif's types.
+type sarifLog struct {
+	Schema                   string                      `json:"$schema"`
+	Version                  string                      `json:"version"`
+	Runs                     []*sarif.Run                `json:"runs"`
+	InlineExternalProperties []*sarif.ExternalProperties `json:"inlineExternalProperties,omitempty"`
+	Properties               *sarif.PropertyBag          `json:"properties,omitempty"`
+}
+
+// sarifSchemaURI is the $schema go-sarif's NewReport writes for 2.1.0.
+const sarifSchemaURI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json"
+
 func (s *sarifWriter) Flush() error {
-	log := sarif.NewReport().AddRun(s.run)
-	if err := log.PrettyWrite(s.w); err != nil {
+	if err := s.run.DedupeArtifacts(); err != nil {
 		return fmt.Errorf("writing the SARIF report: %w", err)
 	}
-	if _, err := io.WriteString(s.w, "\n"); err != nil {
+	log := sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []*sarif.Run{s.run}, Properties: sarif.NewPropertyBag()}
+	b, err := json.MarshalIndent(log, "", "  ")
+	if err != nil {
+		return fmt.Errorf("writing the SARIF report: %w", err)
+	}
+	if _, err := s.w.Write(append(b, '\n')); err != nil {
 		return fmt.Errorf("writing the SARIF report: %w", err)
 	}
 	return nil
