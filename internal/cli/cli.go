@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"runtime/debug"
 	"strings"
 )
 
@@ -21,9 +20,6 @@ const (
 	ExitFailed = 1 // the work failed: findings at or above --fail-on, a failed build, a refused deploy
 	ExitUsage  = 2 // usage or configuration error: bad flag, missing credentials, unreadable file
 )
-
-// Version is set at build time with -ldflags "-X github.com/skillgate/skillgate/internal/cli.Version=v1.2.3".
-var Version = ""
 
 // Env is everything a command may touch outside its arguments.
 type Env struct {
@@ -117,25 +113,6 @@ func runHelp(_ context.Context, env *Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stderr, "skillgate help: unknown command %q\n", args[0])
 	return ExitUsage
-}
-
-func runVersion(_ context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "version", "", "print the version of skillgate")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	fmt.Fprintf(env.Stdout, "skillgate %s\n", version())
-	return ExitOK
-}
-
-func version() string {
-	if Version != "" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
 }
 
 // newFlagSet returns a flag set whose usage text lists the synopsis and the

@@ -30,6 +30,8 @@ import (
 	"time"
 
 	"github.com/google/go-github/v92/github"
+
+	"github.com/skillgate/skillgate/internal/buildinfo"
 )
 
 const (
@@ -115,7 +117,7 @@ func New(token, apiURL string, hc *http.Client) (*Client, error) {
 	opts := []github.ClientOptionsFunc{
 		github.WithHTTPClient(hc),
 		github.WithURLs(&base, &base),
-		github.WithUserAgent("skillgate"),
+		github.WithUserAgent(buildinfo.UserAgent()),
 	}
 	if token != "" {
 		opts = append(opts, github.WithAuthToken(token))

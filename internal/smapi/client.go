@@ -112,7 +112,6 @@ func (c *Client) do(ctx context.Context, k call) (*result, error) {
 		return nil, fmt.Errorf("smapi %s: building the request: %w", k.op, err)
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "skillgate")
 	// Amazon's model requires Accept-Language on the publication operations
 	// and allows it on others; it picks the language of SMAPI's messages,
 	// which skillgate shows to users, so it is sent on every request.

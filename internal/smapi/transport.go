@@ -12,6 +12,8 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/oauth2"
+
+	"github.com/skillgate/skillgate/internal/buildinfo"
 )
 
 // debugBodyLimit caps how much of each body the Debug output shows.
@@ -32,6 +34,13 @@ type attemptTransport struct {
 
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
+	// Every request, SMAPI's and the LWA token requests oauth2 builds,
+	// names skillgate's version; a RoundTripper must not change the
+	// caller's request, so it changes a copy.
+	if ua := buildinfo.UserAgent(); req.Header.Get("User-Agent") != ua {
+		req = req.Clone(req.Context())
+		req.Header.Set("User-Agent", ua)
+	}
 	if t.debug != nil {
 		t.logRequest(req)
 	}
