@@ -37,10 +37,10 @@ func TestUserAgentNamesVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := c.Upsert(ctx, owner, repo, 3, skill, stage, planBody(`"e1"`, "plan")); err != nil {
+	if _, err := c.Upsert(ctx, owner, repo, 3, key, planBody(`"e1"`, "plan")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Upsert(ctx, owner, repo, 3, skill, stage, planBody(`"e2"`, "plan")); err != nil {
+	if _, err := c.Upsert(ctx, owner, repo, 3, key, planBody(`"e2"`, "plan")); err != nil {
 		t.Fatal(err)
 	}
 	want := buildinfo.UserAgent()
