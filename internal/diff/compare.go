@@ -175,21 +175,7 @@ func Compare(local, live []byte, opts Options) (*Result, error) {
 	if res.PlannedCanonical, err = jsoncanon.MarshalIndent(planned); err != nil {
 		return nil, err
 	}
-	from, to := opts.FromFile, opts.ToFile
-	if from == "" {
-		from = "live"
-	}
-	if to == "" {
-		to = "local"
-	}
-	ctx := opts.Context
-	switch {
-	case ctx == 0:
-		ctx = DefaultContext
-	case ctx < 0:
-		ctx = 0
-	}
-	res.Unified, err = unified(string(res.LiveCanonical), string(res.PlannedCanonical), from, to, ctx)
+	res.Unified, err = opts.unifiedDiff(res.LiveCanonical, res.PlannedCanonical, false)
 	if err != nil {
 		return nil, err
 	}

@@ -206,6 +206,31 @@ func CompareModel(locale string, local, live []byte, opts Options) (*ModelResult
 	lm, rm := readModel(l), readModel(r)
 	res.InvocationBefore, res.InvocationAfter = rm.invocation, lm.invocation
 	res.IntentsAdded, res.IntentsRemoved = addedRemoved(lm.intentNames, rm.intentNames)
+	res.compareIntents(lm, rm)
+	res.compareTypes(lm, rm)
+	for _, k := range union(sortedMapKeys(lm.rest), sortedMapKeys(rm.rest)) {
+		lv, lok := lm.rest[k]
+		rv, rok := rm.rest[k]
+		if lok != rok || !jsonEqual(lv, rv) {
+			res.Other = append(res.Other, k)
+		}
+	}
+	if !res.New && res.Count() == 1 && len(res.Items()) == 0 {
+		// Same intents, samples, values and parts, yet not equal: lists
+		// were reordered (or an entry appears twice). Say so rather than
+		// report a change with nothing in it.
+		res.Other = append(res.Other, "order of entries")
+	}
+	res.Unified, err = opts.unifiedDiff(res.LiveCanonical, res.LocalCanonical, res.New)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// compareIntents records the samples added and removed in each intent, and
+// the intents whose other fields (slots, say) changed.
+func (res *ModelResult) compareIntents(lm, rm modelParts) {
 	for _, name := range union(lm.intentNames, rm.intentNames) {
 		add, rem := addedRemoved(lm.samples[name], rm.samples[name])
 		for _, s := range add {
@@ -218,6 +243,11 @@ func CompareModel(locale string, local, live []byte, opts Options) (*ModelResult
 			res.Other = append(res.Other, "intent "+name+": "+strings.Join(changedKeys(lm.intentRest[name], rm.intentRest[name]), ", "))
 		}
 	}
+}
+
+// compareTypes records the slot types added and removed, the values added
+// and removed in each, and the types whose synonyms or ids changed.
+func (res *ModelResult) compareTypes(lm, rm modelParts) {
 	for _, name := range union(lm.typeNames, rm.typeNames) {
 		inL, inR := slices.Contains(lm.typeNames, name), slices.Contains(rm.typeNames, name)
 		switch {
@@ -237,43 +267,6 @@ func CompareModel(locale string, local, live []byte, opts Options) (*ModelResult
 			res.Other = append(res.Other, "slot type "+name+": synonyms or ids")
 		}
 	}
-	for _, k := range union(sortedMapKeys(lm.rest), sortedMapKeys(rm.rest)) {
-		lv, lok := lm.rest[k]
-		rv, rok := rm.rest[k]
-		if lok != rok || !jsonEqual(lv, rv) {
-			res.Other = append(res.Other, k)
-		}
-	}
-	if !res.New && res.Count() == 1 && len(res.Items()) == 0 {
-		// Same intents, samples, values and parts, yet not equal: lists
-		// were reordered (or an entry appears twice). Say so rather than
-		// report a change with nothing in it.
-		res.Other = append(res.Other, "order of entries")
-	}
-
-	from, to := opts.FromFile, opts.ToFile
-	if from == "" {
-		from = "live"
-	}
-	if to == "" {
-		to = "local"
-	}
-	ctx := opts.Context
-	switch {
-	case ctx == 0:
-		ctx = DefaultContext
-	case ctx < 0:
-		ctx = 0
-	}
-	if res.New {
-		// diff -N spelling: the file does not exist on that side.
-		from = "/dev/null"
-	}
-	res.Unified, err = unified(string(res.LiveCanonical), string(res.LocalCanonical), from, to, ctx)
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
 }
 
 // modelParts is a decoded model taken apart by the names the comparison
