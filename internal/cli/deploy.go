@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/skillgate/skillgate/internal/deploy"
-	"github.com/skillgate/skillgate/internal/project"
 	"github.com/skillgate/skillgate/internal/report"
 	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/validate"
@@ -48,23 +47,9 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	resolved, err := project.Resolve(".", c.path, c.skillID, c.profile, env.Getenv)
-	if err != nil {
-		return deployFail(env, ExitUsage, "%v", err)
-	}
-	if resolved.SkillID == "" {
-		return deployFail(env, ExitUsage, "--skill-id is required (no skill id in %s either): pass the id of the skill to deploy", project.StatesFile)
-	}
-	for _, n := range resolved.Notes() {
-		fmt.Fprintf(env.Stderr, "skillgate deploy: %s\n", n)
-	}
-	cfg := smapi.ConfigFromEnv(env.Getenv)
-	cfg.HTTPClient = env.HTTPClient
-	if c.debug {
-		cfg.Debug = env.Stderr
-	}
-	if err := cfg.Check(); err != nil {
-		return deployFail(env, ExitUsage, "%v", err)
+	resolved, cfg, code, ok := packageTarget(env, "deploy", c.path, c.skillID, c.profile, c.debug, "deploy")
+	if !ok {
+		return code
 	}
 	res, code, ok := deployPackage(env, resolved.Path)
 	if !ok {

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/skillgate/skillgate/internal/plan"
-	"github.com/skillgate/skillgate/internal/project"
 	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/validate"
 )
@@ -47,23 +46,9 @@ func runDiff(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	resolved, err := project.Resolve(".", c.path, c.skillID, c.profile, env.Getenv)
-	if err != nil {
-		return diffFail(env, ExitUsage, "%v", err)
-	}
-	if resolved.SkillID == "" {
-		return diffFail(env, ExitUsage, "--skill-id is required (no skill id in %s either): pass the id of the skill to compare with", project.StatesFile)
-	}
-	for _, n := range resolved.Notes() {
-		fmt.Fprintf(env.Stderr, "skillgate diff: %s\n", n)
-	}
-	cfg := smapi.ConfigFromEnv(env.Getenv)
-	cfg.HTTPClient = env.HTTPClient
-	if c.debug {
-		cfg.Debug = env.Stderr
-	}
-	if err := cfg.Check(); err != nil {
-		return diffFail(env, ExitUsage, "%v", err)
+	resolved, cfg, code, ok := packageTarget(env, "diff", c.path, c.skillID, c.profile, c.debug, "compare with")
+	if !ok {
+		return code
 	}
 	res, code, ok := diffPackage(env, resolved.Path, c.format)
 	if !ok {
