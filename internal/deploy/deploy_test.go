@@ -571,6 +571,32 @@ func TestConflictThenSuccess(t *testing.T) {
 	}
 }
 
+// TestConflictDriftWarn: with drift: warn, a manifest changed by the update
+// that held the 409 is compared again (under the plan's names) and
+// overwritten with the If-Match of the new read.
+func TestConflictDriftWarn(t *testing.T) {
+	t.Parallel()
+	h := setup(t, smapitest.WithBuildTime(30*time.Millisecond))
+	other := edited(t, "Another deploy's change.")
+	h.client = h.intercepted(func() {
+		if _, err := h.sim.SetManifest(testSkill, "development", other); err != nil {
+			t.Error(err)
+		}
+		h.sim.Fault(smapitest.Fault{Method: http.MethodPut, Path: manifestPath, Status: http.StatusConflict})
+	})
+	local := edited(t, "Ours.")
+	out, err := h.run(Options{Manifest: local, Drift: DriftWarn})
+	if err != nil || out.Status != StatusSucceeded || out.DriftWarning == "" {
+		t.Fatalf("Run = %s, %v, warning %q; want SUCCEEDED with a drift warning", out.Status, err, out.DriftWarning)
+	}
+	if body, _ := h.live(); !sameManifest(t, body, local) {
+		t.Errorf("the live manifest is not ours:\n%s", body)
+	}
+	if !strings.HasPrefix(out.Changes.Unified, "--- smapi:"+testSkill+"/development\n+++ skill.json\n") || !strings.Contains(out.Changes.Unified, "Another deploy") {
+		t.Errorf("the changes are not against the newer live manifest:\n%.300s", out.Changes.Unified)
+	}
+}
+
 func TestTransientErrorsDuringWait(t *testing.T) {
 	t.Parallel()
 	status := "/v1/skills/" + testSkill + "/status"

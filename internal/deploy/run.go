@@ -110,6 +110,7 @@ type runner struct {
 	opts   Options
 	out    *Outcome
 	start  time.Time
+	fresh  *plan.Plan // the plan of the live skill as this deploy read it
 }
 
 // step times fn and records it in the outcome.
@@ -231,6 +232,7 @@ func (r *runner) plan(ctx context.Context) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.fresh = fresh
 	r.out.ETagBefore = fresh.Manifest.ETag
 	r.out.SHA256Before = fresh.Manifest.SHA256
 	r.out.Changes = fresh.Changes
@@ -295,9 +297,9 @@ func (r *runner) writeManifest(ctx context.Context, live plan.Live) (bool, *smap
 					return false, nil, err
 				}
 				// drift: warn or ignore goes on against the new live manifest.
-				changes, err := diff.Compare(r.opts.Manifest, again.Body, diff.Options{})
+				changes, err := r.fresh.CompareManifest(again.Body)
 				if err != nil {
-					return false, nil, fmt.Errorf("compare the repository's manifest with the live one: %w", err)
+					return false, nil, err
 				}
 				changes.Models = r.out.Changes.Models
 				r.out.Changes = changes

@@ -89,6 +89,9 @@ type Plan struct {
 	Changes *diff.Result
 	// Marker records the live state the plan was made against.
 	Marker Marker
+
+	manifest *validate.Document       // the repository's manifest, for CompareManifest
+	display  func(path string) string // Options.Display
 }
 
 // Changed reports whether a merge would change the live skill.
@@ -115,7 +118,10 @@ func New(ctx context.Context, r Reader, res *validate.Result, opts Options) (*Pl
 	}
 	p := &Plan{
 		Skill: opts.SkillID, Stage: opts.Stage, Findings: res.Findings, Failed: res.Failed(opts.FailOn),
-		Note: opts.ValidateOnly, Marker: Marker{Skill: opts.SkillID, Stage: opts.Stage},
+		Note: opts.ValidateOnly, Marker: Marker{Skill: opts.SkillID, Stage: opts.Stage}, display: opts.Display,
+	}
+	if res.Package != nil && res.Package.Manifest != nil && res.Package.Manifest.Value != nil {
+		p.manifest = res.Package.Manifest
 	}
 	if opts.ValidateOnly != "" {
 		return p, nil
@@ -160,17 +166,14 @@ func (p *Plan) readLive(ctx context.Context, r Reader, pkg *validate.Package, op
 
 // compare diffs the repository's manifest and models with the live ones.
 func (p *Plan) compare(pkg *validate.Package, opts Options) error {
-	if pkg == nil || pkg.Manifest == nil || pkg.Manifest.Value == nil {
+	if p.manifest == nil {
 		return nil
 	}
-	from := fmt.Sprintf("smapi:%s/%s", p.Skill, p.Stage)
-	m := pkg.Manifest
-	changes, err := diff.Compare(m.Raw, p.Manifest.Body, diff.Options{FromFile: from, ToFile: opts.Display(m.Path)})
+	changes, err := p.CompareManifest(p.Manifest.Body)
 	if err != nil {
-		// The repository's file parsed (validation read it), so this is
-		// SMAPI sending something that is not a manifest.
-		return fmt.Errorf("compare %s with the %s manifest of skill %s: %w", m.Path, p.Stage, p.Skill, err)
+		return err
 	}
+	from := p.liveName()
 	for _, loc := range locales(pkg) {
 		d := pkg.Models[loc]
 		if d.Value == nil {
@@ -188,6 +191,27 @@ func (p *Plan) compare(pkg *validate.Package, opts Options) error {
 	p.Changes = changes
 	return nil
 }
+
+// CompareManifest compares the repository's manifest with live, a live
+// manifest read after the plan's (the deploy reads it again after waiting
+// out someone else's update), naming the sides as the plan does. The result
+// holds the manifest's changes only.
+func (p *Plan) CompareManifest(live []byte) (*diff.Result, error) {
+	if p.manifest == nil {
+		return nil, fmt.Errorf("the plan of skill %s has no repository manifest to compare", p.Skill)
+	}
+	m := p.manifest
+	changes, err := diff.Compare(m.Raw, live, diff.Options{FromFile: p.liveName(), ToFile: p.display(m.Path)})
+	if err != nil {
+		// The repository's file parsed (validation read it), so this is
+		// SMAPI sending something that is not a manifest.
+		return nil, fmt.Errorf("compare %s with the %s manifest of skill %s: %w", m.Path, p.Stage, p.Skill, err)
+	}
+	return changes, nil
+}
+
+// liveName is the live skill's name in the diff headers.
+func (p *Plan) liveName() string { return fmt.Sprintf("smapi:%s/%s", p.Skill, p.Stage) }
 
 // localeRE is the shape of a model's locale, as SMAPI's path takes it.
 var localeRE = regexp.MustCompile(`^[a-z]{2}-[A-Z]{2}$`)

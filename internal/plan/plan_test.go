@@ -193,3 +193,34 @@ func TestNewSteps(t *testing.T) {
 		t.Errorf("steps (-want +got):\n%s", d)
 	}
 }
+
+// TestCompareManifest: a newer live manifest is compared under the plan's
+// names; a plan without a repository manifest says so.
+func TestCompareManifest(t *testing.T) {
+	t.Parallel()
+	_, c := setup(t)
+	local := deployData(t, "skill.json")
+	p, err := New(context.Background(), c, pkg(t, local, nil), Options{SkillID: testSkill, Stage: stage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Changed() {
+		t.Fatalf("test setup: the plan has changes: %s", p.Changes.Summary())
+	}
+	newer := strings.Replace(string(p.Manifest.Body), `"manifest"`, `"manifest" `, 1)
+	newer = strings.Replace(newer, "kitchen", "pantry", 1)
+	got, err := p.CompareManifest([]byte(newer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.ManifestChanged() || !strings.HasPrefix(got.Unified, "--- smapi:"+testSkill+"/development\n+++ skill-package/skill.json\n") {
+		t.Errorf("CompareManifest = %d changes, diff %.120q", got.Count(), got.Unified)
+	}
+	empty, err := New(context.Background(), c, pkg(t, nil, nil), Options{SkillID: testSkill, Stage: stage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := empty.CompareManifest(p.Manifest.Body); err == nil || empty.Changes != nil {
+		t.Errorf("a plan without a manifest compared: %v", err)
+	}
+}
