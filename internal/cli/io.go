@@ -8,10 +8,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
+	"github.com/skillgate/skillgate/internal/jsonfile"
 	"github.com/skillgate/skillgate/internal/project"
+	"github.com/skillgate/skillgate/internal/validate"
 )
 
 // printJSON writes v (or raw JSON bytes) indented, one document per call.
@@ -37,6 +38,9 @@ func printJSON(w io.Writer, v any) error {
 	return err
 }
 
+// maxInputSize bounds a JSON document read from FILE or stdin.
+const maxInputSize = 10 << 20
+
 // readInput reads FILE, "-" or no argument meaning stdin. A missing or
 // unreadable file is a usage error.
 func readInput(env *Env, name string, args []string, what string) ([]byte, int, bool) {
@@ -50,10 +54,10 @@ func readInput(env *Env, name string, args []string, what string) ([]byte, int, 
 		src  = "stdin"
 	)
 	if len(args) == 0 || args[0] == "-" {
-		data, err = io.ReadAll(io.LimitReader(env.Stdin, 10<<20))
+		data, err = io.ReadAll(io.LimitReader(env.Stdin, maxInputSize))
 	} else {
 		src = args[0]
-		data, err = os.ReadFile(args[0])
+		data, err = jsonfile.ReadFile(args[0], maxInputSize)
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "skillgate %s: reading the %s from %s: %v\n", name, what, src, err)
@@ -87,7 +91,7 @@ func skillManifestFile(env *Env, name string, args []string, profile string) ([]
 		fmt.Fprintf(env.Stderr, "skillgate %s: %v\n", name, err)
 		return nil, "", ExitUsage, false
 	}
-	data, err := os.ReadFile(file)
+	data, err := jsonfile.ReadFile(file, validate.MaxFileSize)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "skillgate %s: reading the skill manifest: %v\n", name, err)
 		return nil, "", ExitUsage, false

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/skillgate/skillgate/internal/jsonfile"
 	"github.com/skillgate/skillgate/internal/migrate"
 	"github.com/skillgate/skillgate/internal/project"
 	"github.com/skillgate/skillgate/internal/report"
@@ -55,7 +55,7 @@ func runMigrate(_ context.Context, env *Env, args []string) int {
 		return ExitUsage
 	}
 	display := filepath.ToSlash(filepath.Clean(file))
-	raw, err := os.ReadFile(file)
+	raw, err := jsonfile.ReadFile(file, validate.MaxFileSize)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "skillgate migrate: cannot read %s: %v\n", display, err)
 		return ExitUsage
