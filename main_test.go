@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -37,6 +38,7 @@ func TestScripts(t *testing.T) {
 			"outputs":          cmdOutputs,
 			"github-forbid":    cmdGitHubForbid,
 			"github-ratelimit": cmdGitHubRateLimit,
+			"scrub":            cmdScrub,
 		},
 	})
 }
@@ -226,4 +228,44 @@ func cmdOutputs(ts *testscript.TestScript, neg bool, args []string) {
 		fmt.Fprintf(&b, "%s=%s\n", name, strings.Join(value, "\\n"))
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(b.String()), 0o644))
+}
+
+// Patterns cmdScrub -times replaces: a measured duration as Go prints it
+// (95ms, 1.5s, 2m0s), the "ms" and "elapsedMs" of deploy --json, and an
+// RFC 3339 time.
+var (
+	scrubDuration = regexp.MustCompile(`\b[0-9]+(\.[0-9]+)?(ns|µs|ms|s|m[0-9]+s|h[0-9]+m[0-9]+s)\b`)
+	scrubMillis   = regexp.MustCompile(`("(ms|elapsedMs)": )[0-9]+`)
+	scrubTime     = regexp.MustCompile(`\b[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})`)
+)
+
+// cmdScrub writes the last command's stdout or stderr (or a file) to OUT,
+// with what differs from run to run replaced by a fixed name, so that
+// `cmp OUT want` compares the rest of the output whole and UPDATE_SCRIPTS=1
+// can refresh want: the script's work folder becomes $WORK, the
+// simulator's and the fake GitHub's URLs (random ports) $SMAPI_URL and
+// $GITHUB_API_URL; with -times, measured durations become <dur>, the
+// milliseconds of deploy --json 0 and RFC 3339 times <time>.
+//
+//	scrub [-times] stdout|stderr|FILE OUT
+func cmdScrub(ts *testscript.TestScript, neg bool, args []string) {
+	times := len(args) > 0 && args[0] == "-times"
+	if times {
+		args = args[1:]
+	}
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: scrub [-times] stdout|stderr|FILE OUT")
+	}
+	s := ts.ReadFile(args[0])
+	for _, v := range []string{"WORK", "SMAPI_URL", "GITHUB_API_URL"} {
+		if val := ts.Getenv(v); val != "" {
+			s = strings.ReplaceAll(s, val, "$"+v)
+		}
+	}
+	if times {
+		s = scrubTime.ReplaceAllString(s, "<time>")
+		s = scrubMillis.ReplaceAllString(s, "${1}0")
+		s = scrubDuration.ReplaceAllString(s, "<dur>")
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(s), 0o644))
 }
