@@ -118,7 +118,7 @@ func packageDirs(ctx context.Context, root, profile string) ([]string, error) {
 		}
 		dir := filepath.Dir(p)
 		switch d.Name() {
-		case "skill.json":
+		case project.ManifestName:
 			ok, err := isSkillJSON(p)
 			if err != nil {
 				return err
@@ -135,7 +135,7 @@ func packageDirs(ctx context.Context, root, profile string) ([]string, error) {
 				return err
 			}
 			if ok && within(root, src) {
-				if st, err := os.Stat(filepath.Join(src, "skill.json")); err == nil && !st.IsDir() && !hidden(rel(root, src)) {
+				if st, err := os.Stat(filepath.Join(src, project.ManifestName)); err == nil && !st.IsDir() && !hidden(rel(root, src)) {
 					found[rel(root, src)] = true
 				}
 			}
