@@ -243,7 +243,8 @@ var (
 // with what differs from run to run replaced by a fixed name, so that
 // `cmp OUT want` compares the rest of the output whole and UPDATE_SCRIPTS=1
 // can refresh want: the script's work folder becomes $WORK, the
-// simulator's and the fake GitHub's URLs (random ports) $SMAPI_URL and
+// repository's testdata/packages (wherever it is checked out) $PACKAGES,
+// the simulator's and the fake GitHub's URLs (random ports) $SMAPI_URL and
 // $GITHUB_API_URL; with -times, measured durations become <dur>, the
 // milliseconds of deploy --json 0 and RFC 3339 times <time>.
 //
@@ -257,7 +258,7 @@ func cmdScrub(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: scrub [-times] stdout|stderr|FILE OUT")
 	}
 	s := ts.ReadFile(args[0])
-	for _, v := range []string{"WORK", "SMAPI_URL", "GITHUB_API_URL"} {
+	for _, v := range []string{"WORK", "PACKAGES", "SMAPI_URL", "GITHUB_API_URL"} {
 		if val := ts.Getenv(v); val != "" {
 			s = strings.ReplaceAll(s, val, "$"+v)
 		}
