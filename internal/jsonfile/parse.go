@@ -52,14 +52,15 @@ func (e *DepthError) Error() string {
 
 // Parse reads exactly one JSON value from raw, a UTF-8 BOM allowed before
 // it. A syntax error is a *SyntaxError; nesting deeper than maxDepth is a
-// *DepthError, returned with a Tree that holds the duplicates found before
-// it but no value. Invalid UTF-8 is not an error here (encoding/json
-// replaces it); callers that care check utf8.Valid.
+// *DepthError. On an error the Tree holds no value (and, past a depth
+// error, the duplicates found before it), and its Position still places
+// the error. Invalid UTF-8 is not an error here (encoding/json replaces
+// it); callers that care check utf8.Valid.
 func Parse(raw []byte, maxDepth int) (*Tree, error) {
 	t := &Tree{lines: NewLines(raw), pos: map[string]int{}}
 	body := raw[t.lines.bom:]
 	if err := t.syntax(body); err != nil {
-		return nil, err
+		return t, err
 	}
 	p := &parser{tree: t, body: body, bom: t.lines.bom, max: maxDepth, dec: json.NewDecoder(bytes.NewReader(body))}
 	p.dec.UseNumber()

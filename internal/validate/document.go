@@ -55,8 +55,9 @@ type Document struct {
 	Raw   []byte // bytes as read (BOM included)
 	Value any    // decoded with UseNumber; nil when the file did not parse
 
-	lines *jsonfile.Lines
-	tree  *jsonfile.Tree // nil when the file did not parse
+	// tree places offsets and values; it is nil for a file too large or
+	// empty to parse, and holds no positions when the file did not parse.
+	tree *jsonfile.Tree
 }
 
 // ParseDocument reads a skill.json strictly; see ParseFile.
@@ -76,25 +77,22 @@ func ParseFile(kind FileKind, path string, raw []byte) (*Document, []Finding) {
 		d.Raw = nil
 		return d, []Finding{d.tooLarge(kind)}
 	}
-	d.lines = jsonfile.NewLines(raw)
 	body := bytes.TrimPrefix(raw, utf8BOM)
-	bom := len(raw) - len(body)
-	var out []Finding
 	if len(bytes.TrimLeft(body, " \t\r\n")) == 0 {
-		return d, append(out, d.fileFinding("json.empty",
-			fmt.Sprintf("the file is empty: %s holds one JSON object, %s", kind.article(), kind.shape())))
+		return d, []Finding{d.fileFinding("json.empty",
+			fmt.Sprintf("the file is empty: %s holds one JSON object, %s", kind.article(), kind.shape()))}
 	}
+	tree, err := jsonfile.Parse(raw, MaxDepth)
+	d.tree = tree
+	var out []Finding
 	if !utf8.Valid(body) {
-		off := firstInvalidUTF8(body) + bom
+		off := firstInvalidUTF8(body) + len(raw) - len(body)
 		out = append(out, d.at(off, "", "json.invalid-utf8",
 			fmt.Sprintf("byte 0x%02X is not valid UTF-8: save the file as UTF-8", raw[off])))
 	}
-	tree, err := jsonfile.Parse(raw, MaxDepth)
-	if tree != nil {
-		for _, dup := range tree.Duplicates {
-			out = append(out, d.at(dup.Offset, dup.Pointer, "json.duplicate-key",
-				fmt.Sprintf("key %q appears twice in this object; JSON readers keep only the last one, so remove one of them", dup.Key)))
-		}
+	for _, dup := range tree.Duplicates {
+		out = append(out, d.at(dup.Offset, dup.Pointer, "json.duplicate-key",
+			fmt.Sprintf("key %q appears twice in this object; JSON readers keep only the last one, so remove one of them", dup.Key)))
 	}
 	var se *jsonfile.SyntaxError
 	var de *jsonfile.DepthError
@@ -107,7 +105,7 @@ func ParseFile(kind FileKind, path string, raw []byte) (*Document, []Finding) {
 	case err != nil: // the syntax check passed, so the decoder cannot fail
 		return d, append(out, d.at(len(raw), "", "json.syntax", "invalid JSON: "+err.Error()))
 	}
-	d.tree, d.Value = tree, tree.Value
+	d.Value = tree.Value
 	if _, ok := d.Value.(map[string]any); !ok {
 		off, _ := tree.Offset("")
 		out = append(out, d.at(off, "", "json.not-object",
@@ -140,7 +138,7 @@ func (d *Document) Pointers() []string {
 
 // at makes a finding at a byte offset.
 func (d *Document) at(off int, ptr, rule, msg string) Finding {
-	pos := d.lines.Position(off)
+	pos := d.tree.Position(off)
 	return Finding{File: d.Path, Pointer: ptr, Line: pos.Line, Column: pos.Column,
 		Severity: severityOf(rule), Rule: rule, Message: msg}
 }
