@@ -218,6 +218,45 @@ func (t *Tree) Offset(pointer string) (int, bool) {
 	return off, ok
 }
 
+// KeyPos returns the position of the key of the object member at pointer
+// (its opening quote), for messages about the key itself.
+func (t *Tree) KeyPos(pointer string) (Position, bool) {
+	off, ok := t.Offset(pointer)
+	if !ok || pointer == "" {
+		return Position{}, false
+	}
+	if _, isObj := t.parent(pointer).(map[string]any); !isObj {
+		return Position{}, false
+	}
+	// The file parsed, so before the value there is only whitespace, the
+	// ':' and the key: a string whose opening quote is the first '"' before
+	// its closing one that no backslash escapes.
+	raw := t.lines.raw
+	i := off - 1
+	for i >= 0 && strings.IndexByte(" \t\r\n:", raw[i]) >= 0 {
+		i--
+	}
+	for i--; i >= 0; i-- {
+		if raw[i] != '"' {
+			continue
+		}
+		n := 0
+		for j := i - 1; j >= 0 && raw[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 {
+			return t.lines.Position(i), true
+		}
+	}
+	return Position{}, false
+}
+
+// parent returns the value holding the one at pointer.
+func (t *Tree) parent(pointer string) any {
+	v, _ := Resolve(t.Value, pointer[:strings.LastIndexByte(pointer, '/')])
+	return v
+}
+
 // Pos returns the position of the value at pointer (RFC 6901). For a
 // property that does not exist it returns the position of the nearest
 // enclosing object or array that does: the one that lacks it. It reports

@@ -69,6 +69,30 @@ func TestParseTree(t *testing.T) {
 	if pos, ok := tree.Pos("/a/y"); !ok || pos.Column != 49 {
 		t.Errorf("Pos(/a/y) = %+v, %v", pos, ok)
 	}
+	keys := map[string]int{"/z": 2, "/a": 38, "/a/y": 44, "/m": 30}
+	for ptr, col := range keys {
+		if pos, ok := tree.KeyPos(ptr); !ok || pos.Column != col {
+			t.Errorf("KeyPos(%s) = %+v, %v; want column %d", ptr, pos, ok, col)
+		}
+	}
+	for _, ptr := range []string{"", "/a/x", "/nope"} {
+		if pos, ok := tree.KeyPos(ptr); ok {
+			t.Errorf("KeyPos(%q) = %+v, want none", ptr, pos)
+		}
+	}
+	arr, err := Parse([]byte(`{"k\"\\": [1, {"x" : 2}]}`), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pos, ok := arr.KeyPos("/k\"\\"); !ok || pos.Column != 2 {
+		t.Errorf("KeyPos of an escaped key = %+v, %v", pos, ok)
+	}
+	if _, ok := arr.KeyPos("/k\"\\/0"); ok {
+		t.Error("an array element has no key")
+	}
+	if pos, ok := arr.KeyPos("/k\"\\/1/x"); !ok || pos.Column != 16 {
+		t.Errorf("KeyPos(x) = %+v, %v", pos, ok)
+	}
 	if got := Kind(tree.Value.(map[string]any)["z"]); got != "an integer" {
 		t.Errorf("Kind = %s", got)
 	}

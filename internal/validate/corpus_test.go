@@ -82,6 +82,13 @@ func checkFinding(t *testing.T, p *Package, f Finding) {
 	if strings.HasPrefix(f.Rule, "json.") || f.Pointer == "" && f.Rule == "locale.invalid" {
 		return // positioned at the offending byte or at the file
 	}
+	if f.Rule == "key.unknown" {
+		pos, ok := doc.tree.KeyPos(f.Pointer)
+		if !ok || pos.Line != f.Line || pos.Column != f.Column {
+			t.Errorf("%s: finding %s at %d:%d, but the key of %q is at %v (%v)", f.File, f.Rule, f.Line, f.Column, f.Pointer, pos, ok)
+		}
+		return
+	}
 	pos, ok := doc.Pos(f.Pointer)
 	if !ok || pos.Line != f.Line || pos.Column != f.Column {
 		t.Errorf("%s: finding %s at %d:%d, but the map gives %v (%v) for %q", f.File, f.Rule, f.Line, f.Column, pos, ok, f.Pointer)

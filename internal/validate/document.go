@@ -161,6 +161,17 @@ func (d *Document) find(ptr, rule, msg string) (Finding, bool) {
 		Severity: severityOf(rule), Rule: rule, Message: msg}, true
 }
 
+// findKey is find for a finding about a member's key rather than its value
+// (a misspelt key): it sits at the key's opening quote.
+func (d *Document) findKey(ptr, rule, msg string) (Finding, bool) {
+	pos, ok := d.tree.KeyPos(ptr)
+	if !ok {
+		return d.find(ptr, rule, msg)
+	}
+	return Finding{File: d.Path, Pointer: ptr, Line: pos.Line, Column: pos.Column,
+		Severity: severityOf(rule), Rule: rule, Message: msg}, true
+}
+
 func firstInvalidUTF8(b []byte) int {
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])

@@ -90,6 +90,8 @@ func (c *checker) keysIn(ptr, what string, obj map[string]any, known []string) {
 		} else {
 			msg += ": remove it or use one of " + strings.Join(known, ", ")
 		}
-		c.report(child(ptr, k), "key.unknown", msg)
+		if f, ok := c.doc.findKey(child(ptr, k), "key.unknown", msg); ok {
+			c.out = append(c.out, f)
+		}
 	}
 }

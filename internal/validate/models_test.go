@@ -212,8 +212,8 @@ var modelCases = []modelCase{
 	{"sample.unknown-slot", "intent without slots", []repl{enUS(`"give me a fact"`, modelMark+`"give me a fact about {planet}"`)}, Error, lmI + "/0/samples/1", "add the slot"},
 	// Keys of intents and slots.
 	{"key.unknown", "every intent and slot key known", nil, 0, "", ""},
-	{"key.unknown", "misspelt samples of an intent", []repl{enUS(`"samples": ["a fact", "give me a fact"]`, `"sample": `+modelMark+`["a fact", "give me a fact"]`)}, Warning, lmI + "/0/sample", "GetFactIntent has the key \"sample\", which Amazon's model does not define, so SMAPI ignores it: did you mean samples?"},
-	{"key.unknown", "misspelt type of a slot", []repl{enUS(`{"name": "when", "type": "AMAZON.DATE"}`, `{"name": "when", "type": "AMAZON.DATE", "multipleValue": `+modelMark+`{"enabled": true}}`)}, Warning, lmI + "/1/slots/1/multipleValue", "slot when of PlanetIntent has the key \"multipleValue\""},
+	{"key.unknown", "misspelt samples of an intent", []repl{enUS(`"samples": ["a fact", "give me a fact"]`, modelMark+`"sample": ["a fact", "give me a fact"]`)}, Warning, lmI + "/0/sample", "GetFactIntent has the key \"sample\", which Amazon's model does not define, so SMAPI ignores it: did you mean samples?"},
+	{"key.unknown", "misspelt type of a slot", []repl{enUS(`{"name": "when", "type": "AMAZON.DATE"}`, `{"name": "when", "type": "AMAZON.DATE", `+modelMark+`"multipleValue": {"enabled": true}}`)}, Warning, lmI + "/1/slots/1/multipleValue", "slot when of PlanetIntent has the key \"multipleValue\""},
 	{"key.unknown", "dialog intents have keys of their own", []repl{enUS(`"confirmationRequired": true,`, `"confirmationRequired": true, "delegationStrategy": "ALWAYS",`)}, 0, "", ""},
 	// Slots and slot types.
 	{"slot.unknown-type", "misspelt type", []repl{enUS(`{"name": "planet", "type": "PLANET",`, `{"name": "planet", "type": `+modelMark+`"PLANETS",`)}, Error, lmI + "/1/slots/0/type", `did you mean "PLANET"?`},
