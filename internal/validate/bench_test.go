@@ -3,6 +3,8 @@ package validate
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/skillgate/skillgate/schemas"
 )
 
 // BenchmarkValidatePackage validates one realistic package in-process (the
@@ -45,6 +47,26 @@ func BenchmarkCompileSchemas(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := compileSchemas(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCompileForPackage compiles the schemas pruned for the manifest
+// of testdata/packages/valid, what a cold `skillgate validate` of it does.
+func BenchmarkCompileForPackage(b *testing.B) {
+	raw := mustRead(b, filepath.Join("..", "..", "testdata", "packages", "valid", "skill.json"))
+	doc, _ := ParseDocument("skill.json", raw)
+	data, err := loadedData()
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys := map[string]bool{}
+	collectKeys(doc.Value, keys)
+	b.ReportAllocs()
+	for b.Loop() {
+		p := &pruner{docs: data.docs, keys: keys, reached: map[string]bool{}}
+		if _, err := p.compile(schemas.BaseURL + schemas.Root); err != nil {
 			b.Fatal(err)
 		}
 	}

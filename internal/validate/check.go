@@ -30,7 +30,7 @@ func checkManifest(doc *Document) ([]Finding, map[string]any) {
 			"this is a v0 skill.json (top-level key skillManifest); SMAPI v1 expects manifest: run skillgate migrate -w to rewrite it")
 		return []Finding{f}, nil
 	}
-	set, err := compiled()
+	set, err := compiledFor(doc.Value)
 	if err != nil {
 		f, _ := doc.find("", "schema.invalid", fmt.Sprintf("the embedded schemas did not compile (%v): this is a skillgate bug, please report it", err))
 		return []Finding{f}, nil

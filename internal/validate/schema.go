@@ -160,63 +160,16 @@ func (s *schemaSet) leaf(doc *Document, e *jsonschema.ValidationError) []Finding
 	}
 	switch keyword {
 	case "required":
-		obj, _ := value.(map[string]any)
-		req, _ := kw.([]any)
-		for _, r := range req {
-			prop, _ := r.(string)
-			if _, ok := obj[prop]; ok {
-				continue
-			}
-			add(ptr+"/"+jsonfile.EscapePointer(prop), "schema.required",
-				fmt.Sprintf("%s is missing the required property %q", name, prop))
-		}
+		missingRequired(ptr, name, value, kw, add)
 	case "type":
 		add(ptr, "schema.type", fmt.Sprintf("%s must be %s, not %s", name, typeNames(kw), jsonfile.Kind(value)))
 	case "enum":
-		allowed := stringsOf(kw)
-		got := fmt.Sprint(value)
-		if str, ok := value.(string); ok {
-			got = strconv.Quote(str)
-		}
-		rule := "schema.enum"
-		msg := fmt.Sprintf("%s: %s is not an allowed value", name, got)
-		if countryItem.MatchString(ptr) {
-			rule = "distribution.country-code"
-			msg = fmt.Sprintf("%s is not a country code SMAPI accepts (ISO 3166-1 alpha-2, upper case)", got)
-		}
-		if str, ok := value.(string); ok {
-			if sug := suggest(str, allowed, countryAliases); sug != "" {
-				add(ptr, rule, msg+fmt.Sprintf("; did you mean %q?", sug))
-				break
-			}
-		}
-		add(ptr, rule, msg+"; allowed: "+listValues(allowed))
+		rule, msg := enumFinding(ptr, name, value, kw)
+		add(ptr, rule, msg)
 	case "const":
 		add(ptr, "schema.const", fmt.Sprintf("%s must be %s", name, jsonText(kw)))
-	case "minLength", "maxLength":
-		str, _ := value.(string)
-		n := utf8.RuneCountInString(str)
-		limit := jsonText(kw)
-		rule, msg := "schema.min-length", fmt.Sprintf("%s is %d characters long; the minimum is %s", name, n, limit)
-		if keyword == "maxLength" {
-			rule, msg = "schema.max-length", fmt.Sprintf("%s is %d characters long; the limit is %s", name, n, limit)
-		}
-		add(ptr, textRule(ptr, rule), msg)
-	case "minItems", "maxItems":
-		arr, _ := value.([]any)
-		limit := jsonText(kw)
-		rule, msg := "schema.min-items", fmt.Sprintf("%s has %d items; at least %s are needed", name, len(arr), limit)
-		if keyword == "maxItems" {
-			rule, msg = "schema.max-items", fmt.Sprintf("%s has %d items; at most %s are allowed", name, len(arr), limit)
-		}
-		add(ptr, textRule(ptr, rule), msg)
-	case "minProperties", "maxProperties":
-		obj, _ := value.(map[string]any)
-		limit := jsonText(kw)
-		rule, msg := "schema.min-properties", fmt.Sprintf("%s has %d entries; at least %s are needed", name, len(obj), limit)
-		if keyword == "maxProperties" {
-			rule, msg = "schema.max-properties", fmt.Sprintf("%s has %d entries; at most %s are allowed", name, len(obj), limit)
-		}
+	case "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties":
+		rule, msg := sizeFinding(keyword, ptr, name, value, kw)
 		add(ptr, rule, msg)
 	case "minimum":
 		add(ptr, "schema.minimum", fmt.Sprintf("%s is %v; the minimum is %s", name, value, jsonText(kw)))
@@ -228,6 +181,72 @@ func (s *schemaSet) leaf(doc *Document, e *jsonschema.ValidationError) []Finding
 		add(ptr, "schema.invalid", fmt.Sprintf("%s: %s", name, e.Message))
 	}
 	return out
+}
+
+// missingRequired reports each property of the required list kw that the
+// object value at ptr lacks, at the pointer the property would have.
+func missingRequired(ptr, name string, value, kw any, add func(ptr, rule, msg string)) {
+	obj, _ := value.(map[string]any)
+	req, _ := kw.([]any)
+	for _, r := range req {
+		prop, _ := r.(string)
+		if _, ok := obj[prop]; ok {
+			continue
+		}
+		add(ptr+"/"+jsonfile.EscapePointer(prop), "schema.required",
+			fmt.Sprintf("%s is missing the required property %q", name, prop))
+	}
+}
+
+// enumFinding is the rule and message for a value outside the enum kw:
+// a suggestion when one allowed value is close, else the allowed list.
+func enumFinding(ptr, name string, value, kw any) (rule, msg string) {
+	allowed := stringsOf(kw)
+	got := fmt.Sprint(value)
+	if str, ok := value.(string); ok {
+		got = strconv.Quote(str)
+	}
+	rule = "schema.enum"
+	msg = fmt.Sprintf("%s: %s is not an allowed value", name, got)
+	if countryItem.MatchString(ptr) {
+		rule = "distribution.country-code"
+		msg = fmt.Sprintf("%s is not a country code SMAPI accepts (ISO 3166-1 alpha-2, upper case)", got)
+	}
+	if str, ok := value.(string); ok {
+		if sug := suggest(str, allowed, countryAliases); sug != "" {
+			return rule, msg + fmt.Sprintf("; did you mean %q?", sug)
+		}
+	}
+	return rule, msg + "; allowed: " + listValues(allowed)
+}
+
+// sizeFinding is the rule and message for a string, array or object at ptr
+// outside the length, item or entry limit kw of keyword.
+func sizeFinding(keyword, ptr, name string, value, kw any) (rule, msg string) {
+	limit := jsonText(kw)
+	switch keyword {
+	case "minLength", "maxLength":
+		str, _ := value.(string)
+		n := utf8.RuneCountInString(str)
+		rule, msg = "schema.min-length", fmt.Sprintf("%s is %d characters long; the minimum is %s", name, n, limit)
+		if keyword == "maxLength" {
+			rule, msg = "schema.max-length", fmt.Sprintf("%s is %d characters long; the limit is %s", name, n, limit)
+		}
+		return textRule(ptr, rule), msg
+	case "minItems", "maxItems":
+		arr, _ := value.([]any)
+		rule, msg = "schema.min-items", fmt.Sprintf("%s has %d items; at least %s are needed", name, len(arr), limit)
+		if keyword == "maxItems" {
+			rule, msg = "schema.max-items", fmt.Sprintf("%s has %d items; at most %s are allowed", name, len(arr), limit)
+		}
+		return textRule(ptr, rule), msg
+	}
+	obj, _ := value.(map[string]any)
+	rule, msg = "schema.min-properties", fmt.Sprintf("%s has %d entries; at least %s are needed", name, len(obj), limit)
+	if keyword == "maxProperties" {
+		rule, msg = "schema.max-properties", fmt.Sprintf("%s has %d entries; at most %s are allowed", name, len(obj), limit)
+	}
+	return rule, msg
 }
 
 var countryItem = regexp.MustCompile(`^/manifest/publishingInformation/distributionCountries/\d+$`)
