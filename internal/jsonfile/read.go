@@ -14,7 +14,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"syscall"
 )
 
 // ErrNotRegular is wrapped by ReadFile's error for a path that is not a
@@ -32,9 +31,7 @@ var ErrTooLarge = errors.New("file too large")
 // device such as /dev/zero never ends. A missing file is an error matching
 // fs.ErrNotExist; every error names the path.
 func ReadFile(name string, limit int64) ([]byte, error) {
-	// O_NONBLOCK makes opening a FIFO return at once; it changes nothing
-	// for a regular file.
-	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := os.OpenFile(name, openFlags, 0)
 	if err != nil {
 		return nil, err
 	}
