@@ -23,45 +23,29 @@ const (
 	simRefreshToken = "simulator-refresh-token"
 )
 
+// simulatorConfig is what `skillgate simulator`'s flags ask for.
+type simulatorConfig struct {
+	addr                             string
+	skills                           stringsFlag
+	buildTime, certTime, publishTime time.Duration
+	vendorID                         string
+	lifetime                         time.Duration
+	allowRemote                      bool
+}
+
 func runSimulator(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "simulator", "[--addr 127.0.0.1:0] [--skill PATH]... [--build-time 2s] [--vendor-id V] [--for D]",
-		"Serve the in-memory SMAPI + Login with Amazon simulator until interrupted.\n"+
-			"It prints the base URL and the environment variables that point skillgate and\n"+
-			"ask-cli at it. Only loopback addresses are allowed unless --allow-remote is given:\n"+
-			"the simulator accepts any credentials, so it must not be reachable from elsewhere.\n"+
-			"Each --skill is a skill.json file or a skill package folder (skill.json and\n"+
-			"interactionModels/custom/<locale>.json) preloaded in the development stage.")
-	addr := fs.String("addr", "127.0.0.1:0", "`address` to listen on (port 0 picks a free port)")
-	var skills stringsFlag
-	fs.Var(&skills, "skill", "preload a skill from a skill.json or package folder (repeatable)")
-	buildTime := fs.Duration("build-time", 2*time.Second, "how long manifest and interaction model builds stay IN_PROGRESS")
-	certTime := fs.Duration("certification-time", 2*time.Second, "how long a submitted skill stays in CERTIFICATION")
-	publishTime := fs.Duration("publication-time", 2*time.Second, "how long a publication stays IN_PROGRESS")
-	vendorID := fs.String("vendor-id", smapitest.DefaultVendorID, "the vendor `id` skills belong to")
-	lifetime := fs.Duration("for", 0, "stop by itself after this long, for scripts that must not leave it running (0: until interrupted)")
-	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback --addr (anyone who can reach it gets a token)")
-	if code, ok := parse(fs, args); !ok {
+	cfg, code, ok := parseSimulatorFlags(env, args)
+	if !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "skillgate simulator: unexpected argument %q; preload skills with --skill\n", fs.Arg(0))
-		return ExitUsage
-	}
-	if !*allowRemote {
-		if err := checkLoopback(*addr); err != nil {
-			fmt.Fprintf(env.Stderr, "skillgate simulator: %v\n", err)
-			return ExitUsage
-		}
-	}
-
 	srv := smapitest.New(
-		smapitest.WithVendor(*vendorID),
-		smapitest.WithBuildTime(*buildTime),
-		smapitest.WithCertificationTime(*certTime),
-		smapitest.WithPublicationTime(*publishTime),
+		smapitest.WithVendor(cfg.vendorID),
+		smapitest.WithBuildTime(cfg.buildTime),
+		smapitest.WithCertificationTime(cfg.certTime),
+		smapitest.WithPublicationTime(cfg.publishTime),
 	)
 	var loaded []string
-	for _, p := range skills {
+	for _, p := range cfg.skills {
 		id, err := preloadSkill(srv, p)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "skillgate simulator: --skill %s: %v\n", p, err)
@@ -70,7 +54,7 @@ func runSimulator(ctx context.Context, env *Env, args []string) int {
 		loaded = append(loaded, fmt.Sprintf("# skill %s from %s\n", id, p))
 	}
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "skillgate simulator: %v; pick another --addr\n", err)
 		return ExitFailed
@@ -81,6 +65,54 @@ func runSimulator(ctx context.Context, env *Env, args []string) int {
 	for _, l := range loaded {
 		fmt.Fprint(env.Stdout, l)
 	}
+	printSimulatorEnv(env, base, cfg.vendorID)
+
+	if cfg.lifetime > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.lifetime)
+		defer cancel()
+	}
+	return serveSimulator(ctx, env, srv, ln)
+}
+
+// parseSimulatorFlags reads the flags and refuses arguments and, unless
+// --allow-remote, an address other hosts could reach.
+func parseSimulatorFlags(env *Env, args []string) (simulatorConfig, int, bool) {
+	var cfg simulatorConfig
+	fs := newFlagSet(env, "simulator", "[--addr 127.0.0.1:0] [--skill PATH]... [--build-time 2s] [--vendor-id V] [--for D]",
+		"Serve the in-memory SMAPI + Login with Amazon simulator until interrupted.\n"+
+			"It prints the base URL and the environment variables that point skillgate and\n"+
+			"ask-cli at it. Only loopback addresses are allowed unless --allow-remote is given:\n"+
+			"the simulator accepts any credentials, so it must not be reachable from elsewhere.\n"+
+			"Each --skill is a skill.json file or a skill package folder (skill.json and\n"+
+			"interactionModels/custom/<locale>.json) preloaded in the development stage.")
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "`address` to listen on (port 0 picks a free port)")
+	fs.Var(&cfg.skills, "skill", "preload a skill from a skill.json or package folder (repeatable)")
+	fs.DurationVar(&cfg.buildTime, "build-time", 2*time.Second, "how long manifest and interaction model builds stay IN_PROGRESS")
+	fs.DurationVar(&cfg.certTime, "certification-time", 2*time.Second, "how long a submitted skill stays in CERTIFICATION")
+	fs.DurationVar(&cfg.publishTime, "publication-time", 2*time.Second, "how long a publication stays IN_PROGRESS")
+	fs.StringVar(&cfg.vendorID, "vendor-id", smapitest.DefaultVendorID, "the vendor `id` skills belong to")
+	fs.DurationVar(&cfg.lifetime, "for", 0, "stop by itself after this long, for scripts that must not leave it running (0: until interrupted)")
+	fs.BoolVar(&cfg.allowRemote, "allow-remote", false, "allow a non-loopback --addr (anyone who can reach it gets a token)")
+	if code, ok := parse(fs, args); !ok {
+		return cfg, code, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "skillgate simulator: unexpected argument %q; preload skills with --skill\n", fs.Arg(0))
+		return cfg, ExitUsage, false
+	}
+	if !cfg.allowRemote {
+		if err := checkLoopback(cfg.addr); err != nil {
+			fmt.Fprintf(env.Stderr, "skillgate simulator: %v\n", err)
+			return cfg, ExitUsage, false
+		}
+	}
+	return cfg, ExitOK, true
+}
+
+// printSimulatorEnv prints, as shell, the environment that points skillgate
+// and ask-cli at the simulator.
+func printSimulatorEnv(env *Env, base, vendorID string) {
 	fmt.Fprintf(env.Stdout, "# for skillgate:\n")
 	for _, kv := range [][2]string{
 		{"ASK_SMAPI_SERVER_BASE_URL", base},
@@ -88,7 +120,7 @@ func runSimulator(ctx context.Context, env *Env, args []string) int {
 		{"ASK_CLIENT_ID", simClientID},
 		{"ASK_CLIENT_SECRET", simClientSecret},
 		{"ASK_REFRESH_TOKEN", simRefreshToken},
-		{"ASK_VENDOR_ID", *vendorID},
+		{"ASK_VENDOR_ID", vendorID},
 	} {
 		fmt.Fprintf(env.Stdout, "export %s=%s\n", kv[0], shellQuote(kv[1]))
 	}
@@ -99,12 +131,11 @@ func runSimulator(ctx context.Context, env *Env, args []string) int {
 	} {
 		fmt.Fprintf(env.Stdout, "export %s=%s\n", kv[0], shellQuote(kv[1]))
 	}
+}
 
-	if *lifetime > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, *lifetime)
-		defer cancel()
-	}
+// serveSimulator serves srv on ln until ctx is done, then shuts it down
+// gracefully.
+func serveSimulator(ctx context.Context, env *Env, srv http.Handler, ln net.Listener) int {
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()

@@ -94,11 +94,22 @@ type story struct {
 	step int
 }
 
+// play tells the story in five acts; each stops the demo with an error when
+// the real code does not behave as the story expects.
 func (d *story) play(ctx context.Context) error {
 	d.printf("skillgate demo: a skill repository, a pull request and a merge, all offline.\n")
 	d.printf("SMAPI simulator at %s, fake GitHub at %s; skill %s.\n", d.sim.URL, d.gh.URL, skillID)
+	for _, act := range []func(context.Context) error{d.validateLocally, d.planFirstPR, d.editInConsole, d.refuseDrift, d.deploySecondPR} {
+		if err := act(ctx); err != nil {
+			return err
+		}
+	}
+	d.printf("\nDone: the plan was shown, a console edit was protected, and the deploy went through.\n")
+	return nil
+}
 
-	// 1. The author changes the skill on a branch and validates it locally.
+// validateLocally: the author changes the skill on a branch and validates it.
+func (d *story) validateLocally(context.Context) error {
 	if err := d.checkout("proposed.json"); err != nil {
 		return err
 	}
@@ -119,19 +130,22 @@ func (d *story) play(ctx context.Context) error {
 		return err
 	}
 	d.printf("%s", indentText(found.String()))
+	return nil
+}
 
-	// 2. The pull request runs the plan.
+// planFirstPR: the pull request runs the plan and gets its sticky comment.
+func (d *story) planFirstPR(ctx context.Context) error {
 	d.gh.AddPR(owner, repo, githubtest.PR{Number: 42, Title: "Friendlier store text", HeadRef: "store-text", BaseRef: "main", HeadSHA: "1a2b3c4"})
 	d.heading("Pull request #42 opened: the Action plans (mode auto, pull_request event)")
 	if _, code, err := d.action(ctx, "plan-42", pullRequest(42, "1a2b3c4")); err != nil || code != 0 {
 		return stepError("the plan of #42", code, err)
 	}
 	d.heading("The sticky comment on #42, as GitHub renders it from this Markdown")
-	if err := d.showComment(42, ""); err != nil {
-		return err
-	}
+	return d.showComment(42, "")
+}
 
-	// 3. A teammate changes the live skill in the developer console.
+// editInConsole: a teammate changes the live skill in the developer console.
+func (d *story) editInConsole(context.Context) error {
 	d.heading("Meanwhile a teammate edits the testing instructions in the developer console")
 	console, _ := skillFiles.ReadFile("skill/console.json")
 	etag, err := d.sim.SetManifest(skillID, "development", console)
@@ -139,16 +153,24 @@ func (d *story) play(ctx context.Context) error {
 		return fmt.Errorf("demo: console edit: %w", err)
 	}
 	d.printf("  the live development manifest now has ETag %s\n", etag)
+	return nil
+}
 
-	// 4. The merge: the drift guard refuses to overwrite the console edit.
+// refuseDrift: the merge's deploy finds the console edit and refuses to
+// overwrite it.
+func (d *story) refuseDrift(ctx context.Context) error {
 	d.gh.MergePR(owner, repo, 42, "5d6e7f8")
 	d.heading("#42 is merged: the Action deploys (push to main), and the drift guard refuses")
 	if _, code, err := d.action(ctx, "deploy-42", push("5d6e7f8")); err != nil || code != 1 {
 		return stepError("the drift guard on #42 (it should refuse, exit 1)", code, err)
 	}
 	d.printf("  exit 1: nothing was written; the teammate's edit is still live.\n")
+	return nil
+}
 
-	// 5. The author takes the console edit into a new pull request.
+// deploySecondPR: the author takes the console edit into a new pull
+// request, which plans and deploys.
+func (d *story) deploySecondPR(ctx context.Context) error {
 	if err := d.checkout("rebased.json"); err != nil {
 		return err
 	}
@@ -164,6 +186,12 @@ func (d *story) play(ctx context.Context) error {
 	if err != nil || code != 0 {
 		return stepError("the deploy of #43", code, err)
 	}
+	return d.showDeploy(outputs)
+}
+
+// showDeploy prints what the deploy left behind (the summary, the outputs,
+// the comment) and keeps them in --out.
+func (d *story) showDeploy(outputs string) error {
 	d.heading("The deployment summary (GITHUB_STEP_SUMMARY)")
 	summary, err := os.ReadFile(filepath.Join(d.work, "deploy-43.summary.md"))
 	if err != nil {
@@ -196,7 +224,6 @@ func (d *story) play(ctx context.Context) error {
 	if d.opts.Out != "" {
 		d.printf("\nKept comment.md, summary.md, outputs.txt and deploy.diff in %s\n", d.opts.Out)
 	}
-	d.printf("\nDone: the plan was shown, a console edit was protected, and the deploy went through.\n")
 	return nil
 }
 

@@ -136,6 +136,20 @@ type generator struct {
 }
 
 func generate(spec []byte) (map[string][]byte, error) {
+	g, err := newGenerator(spec)
+	if err != nil {
+		return nil, err
+	}
+	out, err := g.schemas()
+	if err != nil {
+		return nil, err
+	}
+	return encodeSchemas(out)
+}
+
+// newGenerator reads the model's v1.skill.Manifest.* definitions, assigns
+// each to its concern file and indexes the discriminated subtypes.
+func newGenerator(spec []byte) (*generator, error) {
 	var model struct {
 		Definitions map[string]obj `json:"definitions"`
 	}
@@ -179,12 +193,16 @@ func generate(spec []byte) (map[string][]byte, error) {
 		}
 		g.subtypes[base][v] = name
 	}
+	return g, nil
+}
 
+// schemas converts every definition into the $defs of its concern file,
+// adds the synthetic definitions and applies the overrides.
+func (g *generator) schemas() (map[string]obj, error) {
 	locales, err := g.locales()
 	if err != nil {
 		return nil, err
 	}
-
 	out := map[string]obj{}
 	for _, c := range concerns {
 		out[c.file] = obj{}
@@ -206,7 +224,11 @@ func generate(spec []byte) (map[string][]byte, error) {
 	if err := g.override(out); err != nil {
 		return nil, err
 	}
+	return out, nil
+}
 
+// encodeSchemas writes one schema file per concern around its $defs.
+func encodeSchemas(out map[string]obj) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	for _, c := range concerns {
 		doc := obj{
@@ -371,26 +393,42 @@ func (g *generator) convert(s obj, file string) obj {
 // Swagger file, or where a cross-field rule reports the same thing better.
 // Each change is recorded in a $comment so a reviewer sees why.
 func (g *generator) override(out map[string]obj) error {
-	at := func(file, def string, path ...string) (obj, error) {
-		cur, ok := out[file][def].(obj)
+	for _, e := range g.edits() {
+		o, err := lookup(out, e.file, e.def, e.path...)
+		if err != nil {
+			return err
+		}
+		e.apply(o)
+	}
+	return nil
+}
+
+// lookup finds the object at path inside definition def of file.
+func lookup(out map[string]obj, file, def string, path ...string) (obj, error) {
+	cur, ok := out[file][def].(obj)
+	if !ok {
+		return nil, fmt.Errorf("override: %s is not in %s", def, file)
+	}
+	for _, p := range path {
+		next, ok := cur[p].(obj)
 		if !ok {
-			return nil, fmt.Errorf("override: %s is not in %s", def, file)
+			return nil, fmt.Errorf("override: %s/%s has no %q", def, strings.Join(path, "/"), p)
 		}
-		for _, p := range path {
-			next, ok := cur[p].(obj)
-			if !ok {
-				return nil, fmt.Errorf("override: %s/%s has no %q", def, strings.Join(path, "/"), p)
-			}
-			cur = next
-		}
-		return cur, nil
+		cur = next
 	}
-	type edit struct {
-		file, def string
-		path      []string
-		apply     func(obj)
-	}
-	edits := []edit{
+	return cur, nil
+}
+
+// edit is one override: apply changes the object at path in def of file.
+type edit struct {
+	file, def string
+	path      []string
+	apply     func(obj)
+}
+
+// edits lists the overrides, in the order they are applied.
+func (g *generator) edits() []edit {
+	return []edit{
 		{"envelope", "SkillManifestEnvelope", nil, func(o obj) {
 			o["required"] = []any{"manifest"}
 			o["$comment"] = "A v0 file (skillManifest) is reported by rule manifest.v0-format before the schemas run."
@@ -415,24 +453,9 @@ func (g *generator) override(out map[string]obj) error {
 		{"publishing", "SkillManifestPublishingInformation", []string{"properties", "category"}, func(o obj) {
 			o["$comment"] = "A free string in the model; unknown values are a warning (rule category.unknown) against #/$defs/category."
 		}},
-		{"publishing", "SkillManifestPublishingInformation", []string{"properties", "distributionCountries"}, func(o obj) {
-			for k := range o {
-				delete(o, k)
-			}
-			o["$ref"] = "distribution.schema.json"
-		}},
-		{"apis", "LocalizedName", []string{"properties", "locale"}, func(o obj) {
-			for k := range o {
-				delete(o, k)
-			}
-			o["$ref"] = "publishing.schema.json#/$defs/locale"
-		}},
-		{"envelope", "SkillManifest", []string{"properties", "permissions"}, func(o obj) {
-			for k := range o {
-				delete(o, k)
-			}
-			o["$ref"] = "permissions.schema.json"
-		}},
+		{"publishing", "SkillManifestPublishingInformation", []string{"properties", "distributionCountries"}, replaceWithRef("distribution.schema.json")},
+		{"apis", "LocalizedName", []string{"properties", "locale"}, replaceWithRef("publishing.schema.json#/$defs/locale")},
+		{"envelope", "SkillManifest", []string{"properties", "permissions"}, replaceWithRef("permissions.schema.json")},
 		{"apis", "Interface", []string{"properties", "type"}, func(o obj) {
 			// The discriminator values include ALEXA_PRESENTATION_HTML,
 			// which the InterfaceType enum lacks.
@@ -445,14 +468,17 @@ func (g *generator) override(out map[string]obj) error {
 			o["enum"] = enum
 		}},
 	}
-	for _, e := range edits {
-		o, err := at(e.file, e.def, e.path...)
-		if err != nil {
-			return err
+}
+
+// replaceWithRef makes a property a bare $ref to a definition kept in one
+// place.
+func replaceWithRef(ref string) func(obj) {
+	return func(o obj) {
+		for k := range o {
+			delete(o, k)
 		}
-		e.apply(o)
+		o["$ref"] = ref
 	}
-	return nil
 }
 
 func endpointOverride(o obj) {
