@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -35,10 +36,16 @@ var funcs = template.FuncMap{
 	"steps":    steps,
 }
 
-// Templates parse once; a parse error is a bug caught by every test.
+// Templates parse once, on first use rather than at start-up, which every
+// skillgate process (a `skillgate validate` too) would pay; a parse error is
+// a bug caught by every test.
 var (
-	markdownTmpl = template.Must(template.New("md").Funcs(funcs).ParseFS(templateFS, "templates/summary.md.tmpl"))
-	textTmpl     = template.Must(template.New("txt").Funcs(funcs).ParseFS(templateFS, "templates/summary.txt.tmpl"))
+	markdownTmpl = sync.OnceValue(func() *template.Template {
+		return template.Must(template.New("md").Funcs(funcs).ParseFS(templateFS, "templates/summary.md.tmpl"))
+	})
+	textTmpl = sync.OnceValue(func() *template.Template {
+		return template.Must(template.New("txt").Funcs(funcs).ParseFS(templateFS, "templates/summary.txt.tmpl"))
+	})
 )
 
 // WriteMarkdown writes the deployment summary as GitHub-flavoured Markdown,
@@ -46,12 +53,12 @@ var (
 // after, the steps with their times, the submission result and the pull
 // request the deploy came from.
 func (o *Outcome) WriteMarkdown(w io.Writer) error {
-	return markdownTmpl.ExecuteTemplate(w, "summary", o)
+	return markdownTmpl().ExecuteTemplate(w, "summary", o)
 }
 
 // WriteText writes the summary for a terminal.
 func (o *Outcome) WriteText(w io.Writer) error {
-	return textTmpl.ExecuteTemplate(w, "summary", o)
+	return textTmpl().ExecuteTemplate(w, "summary", o)
 }
 
 // Markdown returns WriteMarkdown's output as a string.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 	"unicode/utf8"
 
@@ -26,14 +27,17 @@ const maxModelItems = 50
 //go:embed templates/*.tmpl
 var templateFS embed.FS
 
-// commentTemplate is parsed once; it is read-only afterwards.
-var commentTemplate = template.Must(template.New("").Funcs(template.FuncMap{
-	"md":   markdown.Escape,
-	"code": codeSpan,
-	"cell": cell,
-	"num":  diff.Thousands,
-	"item": itemValue,
-}).ParseFS(templateFS, "templates/*.tmpl"))
+// commentTemplate is parsed once, on first use rather than at the start of
+// every skillgate process; it is read-only afterwards.
+var commentTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{
+		"md":   markdown.Escape,
+		"code": codeSpan,
+		"cell": cell,
+		"num":  diff.Thousands,
+		"item": itemValue,
+	}).ParseFS(templateFS, "templates/*.tmpl"))
+})
 
 type commentView struct {
 	Marker, Skill, Stage string
@@ -209,7 +213,7 @@ func fits(s string) bool { return utf8.RuneCountInString(s) <= markdown.MaxComme
 
 func render(v commentView) string {
 	var b strings.Builder
-	if err := commentTemplate.ExecuteTemplate(&b, "comment", v); err != nil {
+	if err := commentTemplate().ExecuteTemplate(&b, "comment", v); err != nil {
 		// The templates are embedded and exercised by the golden tests; an
 		// error here is a bug in this package, reported in the comment
 		// rather than hidden.
