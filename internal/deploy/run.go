@@ -445,7 +445,7 @@ func (r *runner) drifted(wantETag, wantSHA string, live plan.Live, since, extra 
 
 func (r *runner) manifestDrift(wantETag, wantSHA string, live plan.Live, since, extra string) string {
 	return fmt.Sprintf("the live manifest of %s changed %s: expected ETag %s (sha256 %s), found ETag %s (sha256 %s)%s",
-		r.opts.SkillID, since, orUnknown(wantETag), short(orUnknown(wantSHA)), live.ETag, short(live.SHA256), extra)
+		r.opts.SkillID, since, orUnknown(wantETag), orUnknown(short(wantSHA)), live.ETag, short(live.SHA256), extra)
 }
 
 // drift applies the drift mode to what, the description of every live
