@@ -33,6 +33,10 @@ var ErrTooLarge = errors.New("file too large")
 func ReadFile(name string, limit int64) ([]byte, error) {
 	f, err := os.OpenFile(name, openFlags, 0)
 	if err != nil {
+		// A socket cannot be opened at all (ENXIO): say what it is.
+		if info, serr := os.Stat(name); serr == nil && !info.Mode().IsRegular() {
+			return nil, notRegular(name, info.Mode())
+		}
 		return nil, err
 	}
 	defer f.Close()
@@ -41,7 +45,7 @@ func ReadFile(name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if !info.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("%w: it is %s", ErrNotRegular, describeMode(info.Mode()))}
+		return nil, notRegular(name, info.Mode())
 	}
 	raw, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
@@ -51,6 +55,10 @@ func ReadFile(name string, limit int64) ([]byte, error) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("%w: more than %s", ErrTooLarge, sizeString(limit))}
 	}
 	return raw, nil
+}
+
+func notRegular(name string, m fs.FileMode) error {
+	return &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("%w: it is %s", ErrNotRegular, describeMode(m))}
 }
 
 // describeMode names a file type the way a user would.

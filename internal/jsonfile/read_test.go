@@ -3,6 +3,7 @@ package jsonfile
 import (
 	"errors"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -81,6 +82,22 @@ func TestReadFileFIFO(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("ReadFile blocked on a named pipe")
+	}
+}
+
+// TestReadFileSocket: a socket cannot even be opened; the error says what
+// it is.
+func TestReadFileSocket(t *testing.T) {
+	t.Parallel()
+	sock := filepath.Join(t.TempDir(), "s.json")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Skipf("no Unix sockets here: %v", err)
+	}
+	defer l.Close()
+	_, err = ReadFile(sock, 1<<20)
+	if !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "a socket") || !strings.Contains(err.Error(), sock) {
+		t.Fatalf("ReadFile(socket) error = %v", err)
 	}
 }
 
