@@ -13,6 +13,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/skillgate/skillgate/internal/githubtest"
+	"github.com/skillgate/skillgate/internal/skillpkg"
 	"github.com/skillgate/skillgate/internal/smapitest"
 )
 
@@ -39,6 +40,7 @@ func TestScripts(t *testing.T) {
 			"github-forbid":    cmdGitHubForbid,
 			"github-ratelimit": cmdGitHubRateLimit,
 			"scrub":            cmdScrub,
+			"sim-package":      cmdSimPackage,
 		},
 	})
 }
@@ -269,4 +271,17 @@ func cmdScrub(ts *testscript.TestScript, neg bool, args []string) {
 		s = scrubDuration.ReplaceAllString(s, "<dur>")
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(s), 0o644))
+// cmdSimPackage creates a skill in the simulator from the skill package
+// folder DIR, as an ask-cli deploy would, and sets VAR to its id.
+//
+//	sim-package DIR VAR
+func cmdSimPackage(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: sim-package DIR VAR")
+	}
+	files, err := skillpkg.ReadDir(ts.MkAbs(args[0]))
+	ts.Check(err)
+	id, err := ts.Value("smapi").(*smapitest.Server).AddPackage(files)
+	ts.Check(err)
+	ts.Setenv(args[1], id)
 }

@@ -44,6 +44,7 @@ func commands() []command {
 		{"diff", "show how the package differs from the live skill", runDiff},
 		{"deploy", "update the development stage, wait for the build, optionally submit", runDeploy},
 		{"status", "show the build status of a skill", runStatus},
+		{"export", "write a skill's live package as an ask-cli project (skill-package/, ask-resources.json)", runExport},
 		{"skills", "list, get, create or delete skills", runSkills},
 		{"publication", "get, submit or unpublish a publication", runPublication},
 		{"certification", "submit a skill for certification or withdraw it", runCertification},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/skillgate/skillgate/internal/jsoncanon"
+	"github.com/skillgate/skillgate/internal/skillpkg"
 )
 
 // Resource actions of an import (the model's v1.skill.Action).
@@ -76,7 +77,7 @@ func (s *Server) parsePackage(base string, files map[string][]byte) *parsedPacka
 	p.res = append(p.res, man)
 	for name, b := range files {
 		switch loc, isModel := modelLocale(name); {
-		case name == packageManifest:
+		case name == skillpkg.Manifest:
 			p.files.skillJSON = b
 		case isModel:
 			d, err := modelDoc(b)
@@ -284,13 +285,13 @@ func exportFiles(st *stage) (map[string][]byte, error) {
 	}
 	maps.Copy(files, pkg.other)
 	if pkg.skillJSON != nil && pkg.manifestETag == st.manifest.etag {
-		files[packageManifest] = pkg.skillJSON
+		files[skillpkg.Manifest] = pkg.skillJSON
 	} else {
 		b, err := render(st.manifest.body, unhost)
 		if err != nil {
 			return nil, err
 		}
-		files[packageManifest] = b
+		files[skillpkg.Manifest] = b
 	}
 	for loc, m := range st.models {
 		name := packageModelDir + loc + ".json"

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/skillgate/skillgate/internal/skillpkg"
 )
 
 // Paths of a skill package and of the simulator's stand-ins for the
@@ -20,7 +22,6 @@ import (
 // serves a skill's icons. They are outside /v1, so Amazon's model (and Prism)
 // never sees them, as with the real S3 URLs.
 const (
-	packageManifest = "skill.json"
 	packageModelDir = "interactionModels/custom/"
 
 	simPrefix    = "/skillgate-sim"
@@ -156,9 +157,28 @@ func (s *Server) PackageFile(skillID, name string) ([]byte, bool) {
 	return b, ok
 }
 
+// AddPackage creates a skill of the default vendor from a skill package
+// (path → bytes, as in the zip) the way POST /v1/skills/imports does, its
+// builds already started, and returns its id; a package with an error is
+// refused with the errors the import would report.
+func (s *Server) AddPackage(files map[string][]byte) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pkg.init()
+	job := s.applyPackage(&call{now: s.now()}, nil, s.defaultVendor, files)
+	var errs []string
+	for _, r := range job.res {
+		errs = append(errs, r.errs...)
+	}
+	if job.skillID == "" || len(errs) > 0 {
+		return "", fmt.Errorf("smapitest: the package was refused: %s", strings.Join(append(job.errs, errs...), "; "))
+	}
+	return job.skillID, nil
+}
+
 // base is the scheme and host clients reach the simulator at.
 func (s *Server) base(c *call) string {
-	if s.pkg.publicURL != "" {
+	if s.pkg.publicURL != "" || c.r == nil {
 		return s.pkg.publicURL
 	}
 	return "http://" + c.r.Host
@@ -247,7 +267,7 @@ func (s *Server) uploaded(location string) (map[string][]byte, response, bool) {
 	if !up.used {
 		return nil, errorResponse(http.StatusBadRequest, "nothing was uploaded to location; PUT the zip to the upload URL first"), false
 	}
-	files, err := unpack(up.data)
+	files, err := skillpkg.Unpack(up.data)
 	if err != nil {
 		return nil, errorResponse(http.StatusBadRequest, err.Error()), false
 	}
@@ -411,7 +431,7 @@ func (s *Server) createExport(c *call) response {
 	files, err := exportFiles(st)
 	if err == nil {
 		var zip []byte
-		if zip, err = pack(files); err == nil {
+		if zip, err = skillpkg.Pack(files); err == nil {
 			s.pkg.init()
 			id := s.pkg.nextID("export")
 			s.pkg.exports[id] = &exportJob{token: randomHex(16), expires: c.now.Add(s.pkg.urlTTL), zip: zip, etag: packageETag(st)}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/skillgate/skillgate/internal/skillpkg"
 )
 
 // testPackage is an ask-cli v2 skill-package with file:// icons, two
@@ -41,7 +42,7 @@ func testPackage() map[string][]byte {
 
 func mustPack(t *testing.T, files map[string][]byte) []byte {
 	t.Helper()
-	b, err := pack(files)
+	b, err := skillpkg.Pack(files)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func (h *harness) export(skillID string) (map[string][]byte, string) {
 	if code != http.StatusOK {
 		h.t.Fatalf("download export: %d %s", code, b)
 	}
-	files, err := unpack(b)
+	files, err := skillpkg.Unpack(b)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -181,12 +182,12 @@ func TestImportRefusesHostileZips(t *testing.T) {
 		zip  []byte
 		want string
 	}{
-		{"zip bomb", zipOf(t, entry{name: "skill.json", data: bytes.Repeat([]byte{0}, maxUnpackedBytes+1)}), "unpacked size over"},
+		{"zip bomb", zipOf(t, entry{name: "skill.json", data: bytes.Repeat([]byte{0}, skillpkg.MaxUnpackedBytes+1)}), "unpacked size over"},
 		{"traversal", zipOf(t, entry{name: "skill.json", data: []byte("{}")}, entry{name: "assets/../../evil.png", data: []byte("x")}), "leaves the package"},
 		{"absolute", zipOf(t, entry{name: "/etc/passwd", data: []byte("x")}), "absolute path"},
 		{"backslash", zipOf(t, entry{name: `..\evil`, data: []byte("x")}), "backslash"},
 		{"link", zipOf(t, entry{name: "assets/link", data: []byte("/etc/passwd"), mode: fs.ModeSymlink | 0o777}), "symbolic link"},
-		{"too many entries", zipOf(t, manyEntries(maxPackageEntries+1)...), "more than the 1000 allowed"},
+		{"too many entries", zipOf(t, manyEntries(skillpkg.MaxEntries+1)...), "more than the 1000 allowed"},
 		{"not a zip", []byte("this is not a zip"), "not a zip file"},
 	}
 	for _, tt := range tests {

@@ -25,6 +25,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/skillgate/skillgate/internal/skillpkg"
 )
 
 // DefaultVendorID is the vendor the simulator knows when no WithVendor
@@ -419,7 +421,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	arrived := s.now()
 	limit := maxBodyBytes
 	if strings.HasPrefix(r.URL.Path, uploadPrefix) {
-		limit = maxPackageBytes // a skill package zip, PUT to an upload URL
+		limit = skillpkg.MaxZipBytes // a skill package zip, PUT to an upload URL
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 	rec := &statusWriter{ResponseWriter: w}

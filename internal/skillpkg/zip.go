@@ -1,4 +1,9 @@
-package smapitest
+// Package skillpkg reads and writes whole ask-cli v2 skill packages: the
+// skill-package folder as path → bytes, zipped for an import or unzipped
+// from an export. Unzipping is bounded (entries, unpacked size) and refuses
+// any entry that could land outside the package, because export zips come
+// from the network and are written to disk.
+package skillpkg
 
 import (
 	"archive/zip"
@@ -7,47 +12,57 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 )
 
-// Limits on an uploaded skill package. SMAPI's model only says that an
-// import too large is refused (413); these bound what the simulator unpacks
-// so that a zip bomb or a hostile archive costs a 400, never the process.
+// Limits of a skill package.
+//
+// Neither Amazon's SMAPI model nor the SMAPI reference material this project
+// keeps states a figure: the model only declares that both import operations
+// answer 413 "Payload too large". MaxZipBytes is therefore skillgate's own
+// decision, 50 MiB, the size AWS Lambda accepts for a directly uploaded zip
+// (the other upload limit a skill team meets); the validator refuses a
+// larger package before any upload, and the simulator refuses a larger PUT.
 const (
-	// maxPackageBytes caps the zip uploaded to an upload URL.
-	maxPackageBytes = 50 << 20
-	// maxPackageEntries caps the entries of a package zip.
-	maxPackageEntries = 1000
-	// maxUnpackedBytes caps the total size of a package's files once
+	// MaxZipBytes caps a package zip.
+	MaxZipBytes = 50 << 20
+	// MaxEntries caps the entries of a package zip.
+	MaxEntries = 1000
+	// MaxUnpackedBytes caps the total size of a package's files once
 	// unzipped, counted while reading (entry headers can lie).
-	maxUnpackedBytes = 100 << 20
+	MaxUnpackedBytes = 100 << 20
 )
 
-// packageError is a package the simulator refuses to unpack.
-type packageError struct{ msg string }
+// Manifest is the path of the skill manifest in a package.
+const Manifest = "skill.json"
 
-func (e *packageError) Error() string { return "skill package: " + e.msg }
+// Error is a package zip refused by Unpack.
+type Error struct{ Msg string }
+
+func (e *Error) Error() string { return "skill package: " + e.Msg }
 
 func badPackage(format string, args ...any) error {
-	return &packageError{msg: fmt.Sprintf(format, args...)}
+	return &Error{Msg: fmt.Sprintf(format, args...)}
 }
 
-// unpack reads a skill package zip into memory, path → bytes, refusing
+// Unpack reads a skill package zip into memory, path → bytes, refusing
 // anything outside the limits: too many entries, too much data, absolute
 // paths, ".." or backslashes, links, duplicates. Nothing is written to disk.
 // A package whose files sit in one top folder (skill-package/skill.json) is
 // read as if they were at the root.
-func unpack(data []byte) (map[string][]byte, error) {
+func Unpack(data []byte) (map[string][]byte, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, badPackage("not a zip file: %v", err)
 	}
-	if len(zr.File) > maxPackageEntries {
-		return nil, badPackage("%d entries, more than the %d allowed", len(zr.File), maxPackageEntries)
+	if len(zr.File) > MaxEntries {
+		return nil, badPackage("%d entries, more than the %d allowed", len(zr.File), MaxEntries)
 	}
 	files := map[string][]byte{}
-	left := int64(maxUnpackedBytes)
+	left := int64(MaxUnpackedBytes)
 	for _, f := range zr.File {
 		name, err := entryName(f)
 		if err != nil {
@@ -97,8 +112,8 @@ func entryName(f *zip.File) (string, error) {
 
 // readEntry reads one entry with at most left bytes to spare.
 func readEntry(f *zip.File, left int64) ([]byte, error) {
-	if int64(f.UncompressedSize64) > left || f.UncompressedSize64 > maxUnpackedBytes {
-		return nil, badPackage("unpacked size over %d MiB (at %q)", maxUnpackedBytes>>20, f.Name)
+	if int64(f.UncompressedSize64) > left || f.UncompressedSize64 > MaxUnpackedBytes {
+		return nil, badPackage("unpacked size over %d MiB (at %q)", MaxUnpackedBytes>>20, f.Name)
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -108,7 +123,7 @@ func readEntry(f *zip.File, left int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(rc, left+1))
 	switch {
 	case int64(len(b)) > left:
-		return nil, badPackage("unpacked size over %d MiB (at %q)", maxUnpackedBytes>>20, f.Name)
+		return nil, badPackage("unpacked size over %d MiB (at %q)", MaxUnpackedBytes>>20, f.Name)
 	case errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrFormat):
 		return nil, badPackage("entry %q is corrupt: %v", f.Name, err)
 	case err != nil:
@@ -120,7 +135,7 @@ func readEntry(f *zip.File, left int64) ([]byte, error) {
 // stripTopFolder moves the files of a package zipped with its folder
 // (skill-package/skill.json) to the root.
 func stripTopFolder(files map[string][]byte) map[string][]byte {
-	if _, ok := files[packageManifest]; ok || len(files) == 0 {
+	if _, ok := files[Manifest]; ok || len(files) == 0 {
 		return files
 	}
 	top := ""
@@ -138,12 +153,12 @@ func stripTopFolder(files map[string][]byte) map[string][]byte {
 	return out
 }
 
-// pack zips files in path order, deflated, with no timestamps, so the same
+// Pack zips files in path order, deflated, with no timestamps, so the same
 // package always gives the same bytes.
-func pack(files map[string][]byte) ([]byte, error) {
+func Pack(files map[string][]byte) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for _, name := range sortedKeys(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
 		if err != nil {
 			return nil, err

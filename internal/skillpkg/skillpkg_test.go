@@ -1,0 +1,98 @@
+package skillpkg
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestPackUnpack(t *testing.T) {
+	t.Parallel()
+	files := map[string][]byte{"skill.json": []byte("{}"), "assets/images/a.png": {0x89, 'P', 'N', 'G'}}
+	z1, err := Pack(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z2, _ := Pack(files)
+	if string(z1) != string(z2) {
+		t.Error("Pack is not deterministic")
+	}
+	got, err := Unpack(z1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(files, got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	// A package zipped with its folder reads as if at the root.
+	nested, _ := Pack(map[string][]byte{"skill-package/skill.json": []byte("{}"), "skill-package/assets/a.png": {1}})
+	got, err = Unpack(nested)
+	if err != nil || got["skill.json"] == nil || got["assets/a.png"] == nil {
+		t.Errorf("nested package = %v, %v", got, err)
+	}
+}
+
+func TestReadDirSkipsDotFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for name, data := range map[string]string{"skill.json": "{}", ".DS_Store": "x", ".git/config": "x", "assets/.hidden": "x", "assets/a.png": "png"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]byte{"skill.json": []byte("{}"), "assets/a.png": []byte("png")}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ReadDir (-want +got):\n%s", diff)
+	}
+}
+
+func TestWriteDir(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := map[string][]byte{"a/b.json": []byte("new"), "c.txt": []byte("new")}
+	if err := os.WriteFile(filepath.Join(dir, "c.txt"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteDir(dir, files, false)
+	var ee *ExistsError
+	if !errors.As(err, &ee) || !cmp.Equal(ee.Paths, []string{"c.txt"}) || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("err = %v, want an ExistsError for c.txt", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a")); !os.IsNotExist(err) {
+		t.Error("a refused write created a/")
+	}
+	if err := WriteDir(dir, files, true); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "a", "b.json")); string(b) != "new" {
+		t.Errorf("a/b.json = %q", b)
+	}
+	for _, bad := range []string{"../escape", "/abs", "a/../../x"} {
+		if err := WriteDir(dir, map[string][]byte{bad: nil}, true); err == nil {
+			t.Errorf("WriteDir(%q) wrote", bad)
+		}
+	}
+	// A link inside the folder cannot lead a write outside it.
+	outside := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(dir, "link")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	if err := WriteDir(dir, map[string][]byte{"link/x": []byte("x")}, true); err == nil {
+		t.Error("wrote through a link to outside the folder")
+	}
+	if _, err := os.Stat(filepath.Join(outside, "x")); err == nil {
+		t.Error("file written outside the folder")
+	}
+}
