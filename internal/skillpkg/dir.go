@@ -36,12 +36,16 @@ func ReadDir(dir string) (map[string][]byte, error) {
 		if err != nil {
 			return err
 		}
+		tooLarge := fmt.Errorf("%s: the package is larger than %d MiB unpacked", dir, MaxUnpackedBytes>>20)
+		if info, err := os.Stat(p); err == nil && info.Size() > left {
+			return tooLarge // before reading it
+		}
 		b, err := os.ReadFile(p) // follows a link, as ask-cli's zip does
 		if err != nil {
 			return err
 		}
 		if left -= int64(len(b)); left < 0 {
-			return fmt.Errorf("%s: the package is larger than %d MiB unpacked", dir, MaxUnpackedBytes>>20)
+			return tooLarge
 		}
 		files[filepath.ToSlash(rel)] = b
 		return nil

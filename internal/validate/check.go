@@ -15,6 +15,7 @@ func Check(p *Package) []Finding {
 		return nil
 	}
 	out, manifest := checkManifest(p.Manifest)
+	out = append(out, checkPackageFiles(p, manifest)...)
 	return append(out, checkModels(p, manifest)...)
 }
 

@@ -367,6 +367,10 @@ func TestEveryRuleIsTested(t *testing.T) {
 		"json.too-large": "TestParseDocumentTooLarge, TestLoadTooLarge",
 		"schema.const":   "TestSchemaConst",
 		"schema.invalid": "TestSchemaFallback",
+		"file.reference": "TestPackageRules",
+		"icon.format":    "TestPackageRules",
+		"icon.size":      "TestPackageRules",
+		"package.size":   "TestPackageRules",
 	}
 	// The valid case of every manifest rule is the base manifest
 	// (TestBaseManifestIsValid); rules with a boundary have explicit ones.
