@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -41,6 +44,8 @@ func TestScripts(t *testing.T) {
 			"github-ratelimit": cmdGitHubRateLimit,
 			"scrub":            cmdScrub,
 			"sim-package":      cmdSimPackage,
+			"sim-requests":     cmdSimRequests,
+			"mkpng":            cmdMkPNG,
 		},
 	})
 }
@@ -284,4 +289,45 @@ func cmdSimPackage(ts *testscript.TestScript, neg bool, args []string) {
 	id, err := ts.Value("smapi").(*smapitest.Server).AddPackage(files)
 	ts.Check(err)
 	ts.Setenv(args[1], id)
+}
+
+// cmdSimRequests checks that the simulator saw exactly N requests of METHOD
+// whose path ends in SUFFIX since the script started.
+//
+//	sim-requests METHOD SUFFIX N
+func cmdSimRequests(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: sim-requests METHOD SUFFIX N")
+	}
+	want, err := strconv.Atoi(args[2])
+	ts.Check(err)
+	got := 0
+	for _, r := range ts.Value("smapi").(*smapitest.Server).Requests() {
+		if r.Method == args[0] && strings.HasSuffix(r.Path, args[1]) {
+			got++
+		}
+	}
+	if got != want {
+		ts.Fatalf("the simulator saw %d %s …%s requests, want %d", got, args[0], args[1], want)
+	}
+}
+
+// cmdMkPNG writes a SIZE×SIZE PNG of one grey SHADE to FILE.
+//
+//	mkpng FILE SIZE SHADE
+func cmdMkPNG(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: mkpng FILE SIZE SHADE")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	shade, err := strconv.Atoi(args[2])
+	ts.Check(err)
+	img := image.NewGray(image.Rect(0, 0, n, n))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(shade)
+	}
+	var b bytes.Buffer
+	ts.Check(png.Encode(&b, img))
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), b.Bytes(), 0o644))
 }

@@ -24,6 +24,13 @@ locale: only changed or new locales are written, each with the If-Match of its
 own read, and the wait covers every build. A live locale the package has no
 model for is left alone.
 
+A package folder holding files other than skill.json and the models (icons
+and other assets, APL documents, ...) or a skill.json naming file:// URIs is
+deployed whole instead, as ask-cli's deploy does: the live package is
+exported and compared file by file (nothing is uploaded when nothing
+differs), then the zip is uploaded and imported with If-Match set to the
+exported package's ETag, and the import and its builds are waited for.
+
 --expect-etag (or --expect-sha256, the sha256 of the canonical manifest a plan
 showed) makes the deploy refuse when the live skill changed since you looked,
 unless --drift is warn or ignore.
@@ -58,6 +65,9 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 	client, err := smapi.NewClient(cfg)
 	if err != nil {
 		return deployFail(env, ExitUsage, "%v", err)
+	}
+	if code, done := deployWholePackage(ctx, env, c, resolved.Path, resolved.SkillID, client); done {
+		return code
 	}
 	opts := c.opts
 	opts.SkillID = resolved.SkillID

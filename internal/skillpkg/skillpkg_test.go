@@ -96,3 +96,27 @@ func TestWriteDir(t *testing.T) {
 		t.Error("file written outside the folder")
 	}
 }
+
+func TestCompare(t *testing.T) {
+	t.Parallel()
+	old := map[string][]byte{"skill.json": []byte("{}"), "assets/a.png": []byte("a"), "assets/gone.png": []byte("g")}
+	new := map[string][]byte{"skill.json": []byte("{}"), "assets/a.png": []byte("A2"), "assets/new.png": []byte("n")}
+	got := Compare(old, new)
+	want := []Change{
+		{Path: "assets/a.png", Kind: Changed, Size: 2, SHA256: digest([]byte("A2")), OldSize: 1, OldSHA256: digest([]byte("a"))},
+		{Path: "assets/gone.png", Kind: Removed, Size: 1, SHA256: digest([]byte("g"))},
+		{Path: "assets/new.png", Kind: Added, Size: 1, SHA256: digest([]byte("n"))},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Compare (-want +got):\n%s", diff)
+	}
+	if len(Compare(old, old)) != 0 {
+		t.Error("a package differs from itself")
+	}
+	for name, want := range map[string]bool{"skill.json": true, "interactionModels/custom/en-US.json": true,
+		"interactionModels/custom/x/en-US.json": false, "assets/images/a.png": false, "response/doc.json": false} {
+		if IsResource(name) != want {
+			t.Errorf("IsResource(%q) = %v", name, !want)
+		}
+	}
+}

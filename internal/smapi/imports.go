@@ -188,7 +188,8 @@ func WaitForImport(ctx context.Context, c *Client, importID string, opts WaitOpt
 		case StatusFailed, StatusRollbackSucceeded, StatusRollbackFailed:
 			fe := &ImportFailedError{Status: st, Errors: messages(st.Errors)}
 			for _, s := range st.States() {
-				if s.Status != StatusSucceeded || len(s.Errors) > 0 {
+				// A resource rolled back did nothing wrong itself.
+				if s.Status == StatusFailed || s.Status == StatusRollbackFailed || len(s.Errors) > 0 {
 					fe.Failed = append(fe.Failed, s)
 				}
 			}

@@ -1,0 +1,76 @@
+package skillpkg
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Kinds of a Change.
+const (
+	Added   = "added"
+	Removed = "removed"
+	Changed = "changed"
+)
+
+// Change is one file that differs between two packages, compared by
+// content (size and SHA-256), never by time.
+type Change struct {
+	Path string `json:"path"`
+	Kind string `json:"kind"` // Added, Removed or Changed
+	// Size and SHA256 describe the file in the new package (the old one
+	// for Removed).
+	Size   int    `json:"size"`
+	SHA256 string `json:"sha256"`
+	// OldSize and OldSHA256 describe a Changed file as it was.
+	OldSize   int    `json:"oldSize,omitempty"`
+	OldSHA256 string `json:"oldSha256,omitempty"`
+}
+
+func digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Compare lists the files that differ from old to new, in path order.
+func Compare(old, new map[string][]byte) []Change {
+	var out []Change
+	names := slices.Sorted(maps.Keys(old))
+	for n := range new {
+		if _, ok := old[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		o, inOld := old[n]
+		w, inNew := new[n]
+		switch {
+		case !inOld:
+			out = append(out, Change{Path: n, Kind: Added, Size: len(w), SHA256: digest(w)})
+		case !inNew:
+			out = append(out, Change{Path: n, Kind: Removed, Size: len(o), SHA256: digest(o)})
+		case !bytes.Equal(o, w):
+			out = append(out, Change{Path: n, Kind: Changed, Size: len(w), SHA256: digest(w), OldSize: len(o), OldSHA256: digest(o)})
+		}
+	}
+	return out
+}
+
+// ModelDir holds the custom interaction models, one <locale>.json each.
+const ModelDir = "interactionModels/custom/"
+
+// IsResource reports whether a package path is one the per-resource SMAPI
+// APIs carry: skill.json and the custom interaction models. Everything else
+// (icons and other assets, APL documents, in-skill products, …) reaches
+// SMAPI only through a package import.
+func IsResource(name string) bool {
+	if name == Manifest {
+		return true
+	}
+	rest, ok := strings.CutPrefix(name, ModelDir)
+	return ok && strings.HasSuffix(rest, ".json") && !strings.Contains(rest, "/")
+}
