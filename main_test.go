@@ -276,6 +276,8 @@ func cmdScrub(ts *testscript.TestScript, neg bool, args []string) {
 		s = scrubDuration.ReplaceAllString(s, "<dur>")
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(s), 0o644))
+}
+
 // cmdSimPackage creates a skill in the simulator from the skill package
 // folder DIR, as an ask-cli deploy would, and sets VAR to its id.
 //
