@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/skillgate/skillgate/internal/diff"
+	"github.com/skillgate/skillgate/internal/markdown"
 	"github.com/skillgate/skillgate/internal/truncate"
 )
 
@@ -258,11 +259,9 @@ func longestRun(s string, c byte) int {
 }
 
 // text makes s safe as Markdown text on one line, inside a table cell or
-// not: whitespace folded, HTML and pipes escaped.
+// not: whitespace folded, then escaped as every skillgate Markdown is.
 func text(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`).Replace(s)
-	return s
+	return markdown.Escape(strings.Join(strings.Fields(s), " "))
 }
 
 // value renders a JSON value of a change as inline code in a table cell,

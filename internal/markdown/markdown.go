@@ -1,9 +1,10 @@
 // Package markdown holds what every piece of GitHub-flavoured Markdown that
 // skillgate writes has in common: escaping user text so it renders as
 // itself, and GitHub's limit on the size of a comment body. The pull-request
-// comment (internal/diff), the step summary of findings (internal/report),
-// the fake GitHub (internal/githubtest) and the comment client
-// (internal/prcomment) all take them from here, so they cannot disagree.
+// comment (internal/plan), the step summary of findings (internal/report),
+// the deployment summary (internal/deploy), the fake GitHub
+// (internal/githubtest) and the comment client (internal/prcomment) all take
+// them from here, so they cannot disagree.
 package markdown
 
 import (
@@ -21,19 +22,24 @@ const MaxCommentLength = 65536
 //
 //   - HTML is written as entities (&amp; &lt; &gt;), so a value cannot inject
 //     a tag;
-//   - the characters that start emphasis, code spans, links, headings or
+//   - the characters that start emphasis, code spans, links or
 //     strikethrough, the table separator | and the backslash itself are
-//     backslash-escaped;
+//     backslash-escaped, and so is a leading # (the only place where it
+//     can open a heading: the result is always one line);
 //   - every line ending (\r\n, \r or \n) becomes <br>, because a raw newline
 //     would end a table row or a list item, while <br> keeps the break
 //     visible;
 //   - other control characters become U+FFFD; a tab stays.
 //
-// One rule serves every place: a newline as <br> and an escaped # render
-// the same wherever Markdown allows inline HTML, which is everywhere GitHub
-// shows skillgate's output.
+// One rule serves every place (the plan comment, the step summary of
+// findings, the deployment summary): a newline as <br> renders the same
+// wherever Markdown allows inline HTML, which is everywhere GitHub shows
+// skillgate's output.
 func Escape(s string) string {
 	s = escaper.Replace(s)
+	if t := strings.TrimLeft(s, " \t"); strings.HasPrefix(t, "#") {
+		s = s[:len(s)-len(t)] + `\` + t
+	}
 	if strings.IndexFunc(s, isControl) < 0 {
 		return s
 	}
@@ -55,5 +61,5 @@ var escaper = strings.NewReplacer(
 	"\r\n", "<br>", "\r", "<br>", "\n", "<br>",
 	"&", "&amp;", "<", "&lt;", ">", "&gt;",
 	`\`, `\\`, "|", `\|`, "`", "\\`", "*", `\*`, "_", `\_`,
-	"[", `\[`, "]", `\]`, "#", `\#`, "~", `\~`,
+	"[", `\[`, "]", `\]`, "~", `\~`,
 )
