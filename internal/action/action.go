@@ -10,13 +10,13 @@ package action
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"time"
 
 	"github.com/skillgate/skillgate/internal/deploy"
+	"github.com/skillgate/skillgate/internal/exitcode"
 	"github.com/skillgate/skillgate/internal/project"
 	"github.com/skillgate/skillgate/internal/report"
 	"github.com/skillgate/skillgate/internal/smapi"
@@ -25,9 +25,9 @@ import (
 
 // Exit codes, the same as the CLI's (README, "Exit codes").
 const (
-	exitOK     = 0
-	exitFailed = 1
-	exitUsage  = 2
+	exitOK     = exitcode.OK
+	exitFailed = exitcode.Failed
+	exitUsage  = exitcode.Usage
 )
 
 // Config is what one Action run may touch.
@@ -173,39 +173,28 @@ func (s *step) failOn() validate.Severity {
 	return validate.Error
 }
 
-// smapiClient builds the SMAPI client from the inputs. The access token it
-// obtains is redacted by the client itself; the inputs are masked above.
+// smapiClient builds the SMAPI client from the inputs and, as on the
+// command line, the per-request deadline from SKILLGATE_REQUEST_TIMEOUT
+// (set it in the step's env). smapi.NewClient applies the same defaults
+// (deadline, retries) as for the CLI. The access token it obtains is
+// redacted by the client itself; the inputs are masked above.
 func (s *step) smapiClient() (*smapi.Client, error) {
-	cfg := smapi.Config{
-		BaseURL:      s.in.SMAPIURL,
-		LWAURL:       s.in.LWAURL,
-		ClientID:     s.in.ClientID,
-		ClientSecret: s.in.ClientSecret,
-		RefreshToken: s.in.RefreshToken,
-		HTTPClient:   s.cfg.HTTPClient,
-	}
 	if !s.in.hasCredentials() {
-		return nil, &InputError{Input: "client-id, client-secret, refresh-token", Value: "", Want: "all three LWA credentials are needed to talk to SMAPI: pass them from repository secrets (README, \"Credentials\")"}
+		return nil, exitcode.AsUsage(&InputError{Input: "client-id, client-secret, refresh-token", Value: "", Want: "all three LWA credentials are needed to talk to SMAPI: pass them from repository secrets (README, \"Credentials\")"})
 	}
-	if err := cfg.Check(); err != nil {
-		return nil, err
+	timeout, err := smapi.ParseRequestTimeout(s.cfg.Getenv(smapi.EnvRequestTimeout))
+	if err != nil {
+		return nil, &smapi.ConfigError{Problem: smapi.EnvRequestTimeout + ": " + err.Error()}
 	}
-	return smapi.NewClient(cfg)
-}
-
-// apiExit maps an error from SMAPI or GitHub to an exit code: refused or
-// missing credentials are configuration (2), the rest is a failed step (1).
-func apiExit(err error) int {
-	var ce *smapi.ConfigError
-	var ie *InputError
-	var se *smapi.Error
-	switch {
-	case errors.As(err, &ce), errors.As(err, &ie):
-		return exitUsage
-	case errors.As(err, &se) && se.Status == http.StatusUnauthorized:
-		return exitUsage
-	}
-	return exitFailed
+	return smapi.NewClient(smapi.Config{
+		BaseURL:        s.in.SMAPIURL,
+		LWAURL:         s.in.LWAURL,
+		ClientID:       s.in.ClientID,
+		ClientSecret:   s.in.ClientSecret,
+		RefreshToken:   s.in.RefreshToken,
+		HTTPClient:     s.cfg.HTTPClient,
+		RequestTimeout: timeout,
+	})
 }
 
 func (s *step) setOutput(name, value string) {

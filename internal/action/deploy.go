@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/skillgate/skillgate/internal/deploy"
+	"github.com/skillgate/skillgate/internal/exitcode"
 	"github.com/skillgate/skillgate/internal/prcomment"
 )
 
@@ -40,7 +41,7 @@ func (s *step) deploy(ctx context.Context) int {
 	if err != nil {
 		s.wf.errorf("%v", err)
 		s.setOutput("status", deploy.StatusFailed)
-		return apiExit(err)
+		return exitcode.Of(err)
 	}
 
 	opts := deploy.Options{
@@ -66,7 +67,7 @@ func (s *step) deploy(ctx context.Context) int {
 	}
 	out, err := deploy.Run(ctx, client, opts)
 	s.reportDeploy(ctx, gh, out, err)
-	return deploy.ExitCode(err)
+	return exitcode.Of(err)
 }
 
 // github is the client that finds the merged pull request's plan comment,

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/skillgate/skillgate/internal/exitcode"
 	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/prcomment"
 )
@@ -43,7 +44,7 @@ func (s *step) plan(ctx context.Context) int {
 		if err != nil {
 			s.wf.errorf("%v", err)
 			s.setOutput("status", planFailed)
-			return apiExit(err)
+			return exitcode.Of(err)
 		}
 		client = c
 	}
@@ -51,7 +52,7 @@ func (s *step) plan(ctx context.Context) int {
 	if err != nil {
 		s.wf.errorf("%v", err)
 		s.setOutput("status", planFailed)
-		return apiExit(err)
+		return exitcode.Of(err)
 	}
 	s.report(ctx, p)
 	return code

@@ -12,13 +12,16 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/skillgate/skillgate/internal/exitcode"
 )
 
-// Exit codes, as documented in README.md.
+// Exit codes, as documented in README.md; exitcode.Of decides which one an
+// error gets.
 const (
-	ExitOK     = 0 // success
-	ExitFailed = 1 // the work failed: findings at or above --fail-on, a failed build, a refused deploy
-	ExitUsage  = 2 // usage or configuration error: bad flag, missing credentials, unreadable file
+	ExitOK     = exitcode.OK     // success
+	ExitFailed = exitcode.Failed // the work failed: findings at or above --fail-on, a failed build, a refused deploy
+	ExitUsage  = exitcode.Usage  // usage or configuration error: bad flag, missing or refused credentials, unreadable file
 )
 
 // Env is everything a command may touch outside its arguments.

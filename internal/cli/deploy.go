@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/skillgate/skillgate/internal/deploy"
+	"github.com/skillgate/skillgate/internal/exitcode"
 	"github.com/skillgate/skillgate/internal/report"
-	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/validate"
 )
 
@@ -46,7 +46,8 @@ Exit codes: 0 deployed or no changes, 1 refused or the build failed,
 type deployConfig struct {
 	path, skillID, profile string
 	opts                   deploy.Options // Submit, PublishesAt, Timeout, Drift, ExpectETag, ExpectSHA256
-	json, debug            bool
+	json                   bool
+	client                 clientOpts
 }
 
 func runDeploy(ctx context.Context, env *Env, args []string) int {
@@ -54,17 +55,13 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	resolved, cfg, code, ok := packageTarget(env, "deploy", c.path, c.skillID, c.profile, c.debug, "deploy")
+	resolved, client, code, ok := packageTarget(env, "deploy", c.path, c.skillID, c.profile, c.client, "deploy")
 	if !ok {
 		return code
 	}
 	res, code, ok := deployPackage(env, resolved.Path)
 	if !ok {
 		return code
-	}
-	client, err := smapi.NewClient(cfg)
-	if err != nil {
-		return deployFail(env, ExitUsage, "%v", err)
 	}
 	if code, done := deployWholePackage(ctx, env, c, resolved.Path, resolved.SkillID, client); done {
 		return code
@@ -87,7 +84,7 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "skillgate deploy: %v\n", err)
 	}
-	return deploy.ExitCode(err)
+	return exitcode.Of(err)
 }
 
 // parseDeploy reads the flags of `skillgate deploy` and checks those that
@@ -106,7 +103,7 @@ func parseDeploy(env *Env, args []string) (deployConfig, int, bool) {
 	drift := newEnum(deploy.DriftFail, deploy.DriftFail, deploy.DriftWarn, deploy.DriftIgnore)
 	fs.Var(drift, "drift", "when the live manifest differs from the expected one: fail, warn or ignore")
 	fs.BoolVar(&c.json, "json", false, "print the outcome as JSON on stdout")
-	fs.BoolVar(&c.debug, "debug", false, "print SMAPI requests and responses on stderr, secrets redacted")
+	addClientFlags(fs, &c.client)
 	if code, ok := parse(fs, args); !ok {
 		return c, code, false
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/skillgate/skillgate/internal/deploy"
+	"github.com/skillgate/skillgate/internal/exitcode"
 	"github.com/skillgate/skillgate/internal/skillpkg"
 	"github.com/skillgate/skillgate/internal/smapi"
 )
@@ -69,7 +70,7 @@ func deployWholePackage(ctx context.Context, env *Env, c deployConfig, path, ski
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "skillgate deploy: %v\n", err)
 	}
-	return deploy.ExitCode(err), true
+	return exitcode.Of(err), true
 }
 
 func writePackageOutcome(env *Env, out packageDeployOutcome) {

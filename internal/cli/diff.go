@@ -2,12 +2,11 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/skillgate/skillgate/internal/exitcode"
 	"github.com/skillgate/skillgate/internal/plan"
-	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/validate"
 )
 
@@ -38,7 +37,7 @@ failed, 2 usage or configuration error, or a manifest that cannot be read.`
 // diffConfig is what `skillgate diff` was asked for.
 type diffConfig struct {
 	path, skillID, profile, stage, format string
-	debug                                 bool
+	client                                clientOpts
 }
 
 func runDiff(ctx context.Context, env *Env, args []string) int {
@@ -46,7 +45,7 @@ func runDiff(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	resolved, cfg, code, ok := packageTarget(env, "diff", c.path, c.skillID, c.profile, c.debug, "compare with")
+	resolved, client, code, ok := packageTarget(env, "diff", c.path, c.skillID, c.profile, c.client, "compare with")
 	if !ok {
 		return code
 	}
@@ -54,17 +53,9 @@ func runDiff(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	client, err := smapi.NewClient(cfg)
-	if err != nil {
-		return diffFail(env, ExitUsage, "%v", err)
-	}
 	p, err := plan.New(ctx, client, res, plan.Options{SkillID: resolved.SkillID, Stage: c.stage})
 	if err != nil {
-		var ce *smapi.ConfigError
-		if errors.As(err, &ce) {
-			return diffFail(env, ExitUsage, "%v", err)
-		}
-		return diffFail(env, ExitFailed, "%v", err)
+		return diffFail(env, exitcode.Of(err), "%v", err)
 	}
 	switch c.format {
 	case "json":
@@ -91,7 +82,7 @@ func parseDiff(env *Env, args []string) (diffConfig, int, bool) {
 	format := newEnum("text", "text", "markdown", "json")
 	fs.Var(format, "format", "output format: text, markdown or json")
 	jsonOut := fs.Bool("json", false, "same as --format json")
-	fs.BoolVar(&c.debug, "debug", false, "print SMAPI requests and responses on stderr, secrets redacted")
+	addClientFlags(fs, &c.client)
 	if code, ok := parse(fs, args); !ok {
 		return c, code, false
 	}

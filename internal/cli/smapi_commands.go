@@ -8,11 +8,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
+	"github.com/skillgate/skillgate/internal/exitcode"
 	"github.com/skillgate/skillgate/internal/project"
 	"github.com/skillgate/skillgate/internal/smapi"
 )
@@ -20,31 +21,55 @@ import (
 // smapiOpts are the flags every SMAPI command shares.
 type smapiOpts struct {
 	json    bool
-	debug   bool
 	skillID string
 	profile string
+	client  clientOpts
 }
 
-// addSMAPIFlags registers --json and --debug, and --skill-id/--profile when
-// the command targets one skill.
+// clientOpts are the flags of the SMAPI client itself.
+type clientOpts struct {
+	debug          bool
+	requestTimeout time.Duration
+}
+
+// addClientFlags registers --debug and --request-timeout, which every
+// command that talks to SMAPI takes.
+func addClientFlags(fs *flag.FlagSet, o *clientOpts) {
+	fs.BoolVar(&o.debug, "debug", false, "trace SMAPI requests and responses on stderr (secrets redacted)")
+	fs.DurationVar(&o.requestTimeout, "request-timeout", 0, "deadline of each SMAPI or LWA request (default $"+smapi.EnvRequestTimeout+", else 30s)")
+}
+
+// addSMAPIFlags registers --json and the client's flags, and
+// --skill-id/--profile when the command targets one skill.
 func addSMAPIFlags(fs *flag.FlagSet, o *smapiOpts, skill bool) {
 	fs.BoolVar(&o.json, "json", false, "print machine-readable JSON on stdout")
-	fs.BoolVar(&o.debug, "debug", false, "trace SMAPI requests and responses on stderr (secrets redacted)")
+	addClientFlags(fs, &o.client)
 	if skill {
 		fs.StringVar(&o.skillID, "skill-id", "", "skill id (default: profiles.<profile>.skillId in .ask/ask-states.json)")
 		fs.StringVar(&o.profile, "profile", "", "ask-cli profile for .ask/ask-states.json (default: $ASK_DEFAULT_PROFILE or default)")
 	}
 }
 
-// smapiClient builds the client from the ASK_* environment. A missing
-// credential is a usage error (exit 2) naming the variables.
-func smapiClient(env *Env, name string, o *smapiOpts) (*smapi.Client, int, bool) {
+// newSMAPIClient is the one place the command line builds its SMAPI client:
+// from the ASK_* environment and SKILLGATE_REQUEST_TIMEOUT, with
+// --request-timeout winning over the variable. A missing credential is a
+// *smapi.ConfigError naming the variables.
+func newSMAPIClient(env *Env, o clientOpts) (*smapi.Client, error) {
 	cfg := smapi.ConfigFromEnv(env.Getenv)
 	cfg.HTTPClient = env.HTTPClient
+	if o.requestTimeout != 0 {
+		cfg.RequestTimeout = o.requestTimeout
+	}
 	if o.debug {
 		cfg.Debug = env.Stderr
 	}
-	c, err := smapi.NewClient(cfg)
+	return smapi.NewClient(cfg)
+}
+
+// smapiClient builds the client for a resource command, reporting a
+// configuration problem as smapiExit does.
+func smapiClient(env *Env, name string, o *smapiOpts) (*smapi.Client, int, bool) {
+	c, err := newSMAPIClient(env, o.client)
 	if err != nil {
 		return nil, smapiExit(env, name, err), false
 	}
@@ -69,15 +94,10 @@ func smapiSkillID(env *Env, name string, o *smapiOpts) (string, int, bool) {
 	return id, ExitOK, true
 }
 
-// smapiExit prints err and returns its exit code: 2 for configuration
-// problems, 1 for everything SMAPI refused or that failed.
+// smapiExit prints err and returns the exit code exitcode.Of gives it.
 func smapiExit(env *Env, name string, err error) int {
 	fmt.Fprintf(env.Stderr, "skillgate %s: %v\n", name, err)
-	var ce *smapi.ConfigError
-	if errors.As(err, &ce) {
-		return ExitUsage
-	}
-	return ExitFailed
+	return exitcode.Of(err)
 }
 
 // smapiSub is one subcommand of a resource command ("skills list").

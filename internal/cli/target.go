@@ -10,13 +10,13 @@ import (
 // packageTarget resolves what a command about one skill package talks to
 // SMAPI about (diff, deploy): the package folder and the skill id (from the
 // flags, else the ask-cli project), with the resolution's notes printed,
-// and the SMAPI configuration from the ASK_* environment, checked. what
+// and the SMAPI client (newSMAPIClient), its configuration checked. what
 // completes "pass the id of the skill to …" when no skill id is found.
 // Every failure here is a usage error (exit 2), printed.
-func packageTarget(env *Env, name, path, skillID, profile string, debug bool, what string) (project.Resolved, smapi.Config, int, bool) {
-	fail := func(err string) (project.Resolved, smapi.Config, int, bool) {
+func packageTarget(env *Env, name, path, skillID, profile string, client clientOpts, what string) (project.Resolved, *smapi.Client, int, bool) {
+	fail := func(err string) (project.Resolved, *smapi.Client, int, bool) {
 		fmt.Fprintf(env.Stderr, "skillgate %s: %s\n", name, err)
-		return project.Resolved{}, smapi.Config{}, ExitUsage, false
+		return project.Resolved{}, nil, ExitUsage, false
 	}
 	resolved, err := project.Resolve(".", path, skillID, profile, env.Getenv)
 	if err != nil {
@@ -28,13 +28,9 @@ func packageTarget(env *Env, name, path, skillID, profile string, debug bool, wh
 	for _, n := range resolved.Notes() {
 		fmt.Fprintf(env.Stderr, "skillgate %s: %s\n", name, n)
 	}
-	cfg := smapi.ConfigFromEnv(env.Getenv)
-	cfg.HTTPClient = env.HTTPClient
-	if debug {
-		cfg.Debug = env.Stderr
-	}
-	if err := cfg.Check(); err != nil {
+	c, err := newSMAPIClient(env, client)
+	if err != nil {
 		return fail(err.Error())
 	}
-	return resolved, cfg, ExitOK, true
+	return resolved, c, ExitOK, true
 }

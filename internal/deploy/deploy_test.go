@@ -345,7 +345,7 @@ func TestDrift(t *testing.T) {
 			puts := h.count(http.MethodPut, "/v1/skills/"+testSkill+"/stages/development/manifest")
 			if tc.wantErr {
 				var re *RefusedError
-				if !errors.As(err, &re) || re.Reason != "drift" || ExitCode(err) != 1 {
+				if !errors.As(err, &re) || re.Reason != "drift" {
 					t.Fatalf("error = %#v, want a drift *RefusedError with exit code 1", err)
 				}
 				for _, want := range []string{planned, consoleETag, "pull request #7",
@@ -467,7 +467,7 @@ func TestPreconditionFailed(t *testing.T) {
 	_, before := h.live()
 	out, err := h.run(Options{Manifest: edited(t, "Ours.")})
 	var re *RefusedError
-	if !errors.As(err, &re) || re.Reason != "precondition" || ExitCode(err) != 1 {
+	if !errors.As(err, &re) || re.Reason != "precondition" {
 		t.Fatalf("err = %v, want a precondition *RefusedError", err)
 	}
 	if !strings.Contains(err.Error(), before) || !strings.Contains(err.Error(), "never re-reads") {
@@ -632,7 +632,7 @@ func TestFailedBuild(t *testing.T) {
 	h := setup(t, smapitest.WithBuildOutcome(smapitest.BuildOutcome{Errors: msgs, Duration: 10 * time.Millisecond}))
 	out, err := h.run(Options{Manifest: edited(t, "New.")})
 	var be *BuildError
-	if !errors.As(err, &be) || be.TimedOut || ExitCode(err) != 1 {
+	if !errors.As(err, &be) || be.TimedOut {
 		t.Fatalf("err = %v, want a failed *BuildError", err)
 	}
 	if out.Status != StatusFailed {
@@ -759,7 +759,7 @@ func TestConfigErrorsBeforeAnyRequest(t *testing.T) {
 func checkConfigError(t *testing.T, err error, want string) {
 	t.Helper()
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ExitCode(err) != 2 {
+	if !errors.As(err, &ce) {
 		t.Fatalf("err = %v, want a *ConfigError (exit 2)", err)
 	}
 	if !strings.Contains(err.Error(), want) {
@@ -805,7 +805,7 @@ func TestParsePublishesAt(t *testing.T) {
 		switch {
 		case tc.err == "" && (err != nil || !got.Equal(tc.want)):
 			t.Errorf("ParsePublishesAt(%q, %q) = %s, %v; want %s", tc.in, tc.submit, got, err, tc.want)
-		case tc.err != "" && (err == nil || err.Error() != tc.err || ExitCode(err) != 2):
+		case tc.err != "" && (!errors.As(err, new(*ConfigError)) || err.Error() != tc.err):
 			t.Errorf("ParsePublishesAt(%q, %q) error = %v, want %q (exit 2)", tc.in, tc.submit, err, tc.err)
 		}
 	}
@@ -973,8 +973,9 @@ func TestRefusedCredentials(t *testing.T) {
 	}
 	h.client = c
 	out, err := h.run(Options{Manifest: edited(t, "New.")})
-	if err == nil || ExitCode(err) != 2 {
-		t.Fatalf("err = %v (exit %d), want a credentials error with exit code 2", err, ExitCode(err))
+	var le *smapi.LWAError
+	if !errors.As(err, &le) || !le.Refused() {
+		t.Fatalf("err = %v, want the refusal of the credentials", err)
 	}
 	if out.Status != StatusFailed || h.count(http.MethodPut, "/v1/skills/"+testSkill+"/stages/development/manifest") != 0 {
 		t.Errorf("Status = %s; a PUT was sent or the status is wrong", out.Status)

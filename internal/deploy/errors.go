@@ -1,12 +1,8 @@
 package deploy
 
 import (
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
-
-	"github.com/skillgate/skillgate/internal/smapi"
 )
 
 // ConfigError is a problem with the options themselves (a bad publishes-at,
@@ -76,23 +72,3 @@ func (e *SubmitError) Error() string {
 }
 
 func (e *SubmitError) Unwrap() error { return e.Err }
-
-// ExitCode maps an error returned by Run to the process exit code of the
-// exit-code policy (docs/architecture.md; the README's "Exit codes"): 0 for nil; 2 for a configuration problem, which includes
-// credentials that are missing or that LWA or SMAPI refused (401); 1 for
-// anything else (a refusal, a failed or timed-out build, another API error).
-func ExitCode(err error) int {
-	if err == nil {
-		return 0
-	}
-	var ce *ConfigError
-	var sce *smapi.ConfigError
-	var api *smapi.Error
-	switch {
-	case errors.As(err, &ce), errors.As(err, &sce):
-		return 2
-	case errors.As(err, &api) && api.Status == http.StatusUnauthorized:
-		return 2
-	}
-	return 1
-}

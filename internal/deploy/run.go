@@ -85,7 +85,7 @@ func (o *Outcome) Changed() bool { return o != nil && o.Changes != nil && o.Chan
 //
 // The error is nil for SUCCEEDED and NO_CHANGES; otherwise it is a
 // *ConfigError (nothing was read or written), a *RefusedError (nothing was
-// written), a *BuildError, a *SubmitError, or an API error. ExitCode maps it.
+// written), a *BuildError, a *SubmitError, or an API error. exitcode.Of maps it.
 func Run(ctx context.Context, client Client, opts Options) (*Outcome, error) {
 	opts, err := opts.normalize()
 	out := &Outcome{SkillID: opts.SkillID, Stage: opts.Stage, Submit: opts.Submit, Status: StatusFailed}

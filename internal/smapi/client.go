@@ -11,8 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/oauth2"
 )
 
 // Body size caps: a manifest or interaction model can be large, an error
@@ -26,6 +24,7 @@ const (
 // process so that one LWA token serves every call.
 type Client struct {
 	base   string // scheme://host/prefix, no trailing slash
+	lwa    string // the LWA host URL, for messages
 	http   *http.Client
 	cfg    Config
 	redact *redactor
@@ -58,6 +57,7 @@ func NewClient(cfg Config) (*Client, error) {
 	r := newRedactor(cfg.Secrets())
 	return &Client{
 		base:    bu.String(),
+		lwa:     lu.String(),
 		http:    newHTTPClient(cfg, lu.String(), r),
 		cfg:     cfg,
 		redact:  r,
@@ -122,6 +122,7 @@ func (c *Client) do(ctx context.Context, k call) (*result, error) {
 	if k.ifMatch != "" {
 		req.Header.Set("If-Match", k.ifMatch)
 	}
+	before := tries.count()
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, c.transportError(ctx, k, err)
@@ -136,6 +137,9 @@ func (c *Client) do(ctx context.Context, k call) (*result, error) {
 		limit = maxErrorSize
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil && ctx.Err() == nil && isTimeout(err) {
+		return nil, &TimeoutError{Operation: k.op, Service: serviceSMAPI, Host: hostOf(c.base), Timeout: c.cfg.requestTimeout(), Err: err}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("smapi %s %s: reading the answer: %s", k.op, k.path, c.redact.String(err.Error()))
 	}
@@ -146,29 +150,27 @@ func (c *Client) do(ctx context.Context, k call) (*result, error) {
 		data = data[:limit]
 	}
 	if !success {
-		return nil, newError(k.op, k.path, resp, data, c.redact)
+		e := newError(k.op, k.path, resp, data, c.redact)
+		e.Attempts = tries.count() - before
+		return nil, e
 	}
 	return &result{status: resp.StatusCode, header: resp.Header, body: data, tries: tries}, nil
 }
 
-// transportError explains a failure to get any answer. LWA refusals come
-// back as *Error (401 for a refused grant) so callers handle them like
-// SMAPI's; nothing secret survives.
+// transportError explains a failure to get any answer: a failed token
+// fetch is an *LWAError (or a *TimeoutError naming LWA), a silent SMAPI a
+// *TimeoutError, anything else names the SMAPI setting to check. Nothing
+// secret survives.
 func (c *Client) transportError(ctx context.Context, k call, err error) error {
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		e := &Error{Status: http.StatusUnauthorized, Operation: k.op, Path: TokenPath,
-			Code: c.redact.String(re.ErrorCode), Message: c.redact.String(re.ErrorDescription)}
-		if re.Response != nil && re.Response.StatusCode >= 500 {
-			e.Status = re.Response.StatusCode
-		}
-		if e.Message == "" {
-			e.Message = "Login with Amazon refused the token request"
-		}
-		return e
-	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return fmt.Errorf("smapi %s %s: %w", k.op, k.path, ctxErr)
+	}
+	var te *tokenError
+	if errors.As(err, &te) {
+		return c.lwaError(k.op, te.err)
+	}
+	if isTimeout(err) {
+		return &TimeoutError{Operation: k.op, Service: serviceSMAPI, Host: hostOf(c.base), Timeout: c.cfg.requestTimeout(), Err: err}
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {

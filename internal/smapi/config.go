@@ -26,7 +26,15 @@ const (
 	EnvVendorID     = "ASK_VENDOR_ID"
 	EnvBaseURL      = "ASK_SMAPI_SERVER_BASE_URL"
 	EnvLWAURL       = "ASK_LWA_TOKEN_HOST"
+	// EnvRequestTimeout is skillgate's own: the deadline of each request
+	// to SMAPI or LWA, a Go duration such as 45s.
+	EnvRequestTimeout = "SKILLGATE_REQUEST_TIMEOUT"
 )
+
+// DefaultRequestTimeout bounds each request when Config.RequestTimeout is
+// zero. A SMAPI answer takes well under a second; 30 s leaves room for a
+// slow network without letting a silent server hang a command.
+const DefaultRequestTimeout = 30 * time.Second
 
 // DefaultCreateWait bounds how long a 303 on GET manifest or a 404 on the
 // status of a skill this client just created is waited out.
@@ -51,8 +59,13 @@ type Config struct {
 
 	// HTTPClient is the base client; nil means a client with default
 	// settings. Its Transport is wrapped (auth, retries, debug), never
-	// modified, and its Timeout bounds each attempt.
+	// modified; its Timeout is not used (RequestTimeout is).
 	HTTPClient *http.Client
+	// RequestTimeout bounds each attempt of each request, from sending it to
+	// reading the last byte of the answer; zero means DefaultRequestTimeout.
+	// An attempt that runs out of time is not retried: the call fails with
+	// a *TimeoutError naming the operation and the host.
+	RequestTimeout time.Duration
 	// Debug, when not nil, receives every request and response with
 	// secrets redacted.
 	Debug io.Writer
@@ -63,20 +76,30 @@ type Config struct {
 	// GET manifest, 404 on status after CreateSkill); zero means
 	// DefaultCreateWait.
 	CreateWait time.Duration
+
+	// envErr is a malformed EnvRequestTimeout, reported by Check.
+	envErr error
 }
 
-// ConfigFromEnv reads the ASK_* variables (the README's "Environment")
-// through getenv.
+// ConfigFromEnv reads the ASK_* variables (the README's "Environment") and
+// EnvRequestTimeout through getenv. A malformed timeout is reported by
+// Check, with the other settings.
 func ConfigFromEnv(getenv func(string) string) Config {
 	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	timeout, err := ParseRequestTimeout(get(EnvRequestTimeout))
+	if err != nil {
+		err = fmt.Errorf("%s: %w", EnvRequestTimeout, err)
+	}
 	return Config{
-		BaseURL:      get(EnvBaseURL),
-		LWAURL:       get(EnvLWAURL),
-		ClientID:     get(EnvClientID),
-		ClientSecret: get(EnvClientSecret),
-		RefreshToken: get(EnvRefreshToken),
-		AccessToken:  get(EnvAccessToken),
-		VendorID:     get(EnvVendorID),
+		RequestTimeout: timeout,
+		envErr:         err,
+		BaseURL:        get(EnvBaseURL),
+		LWAURL:         get(EnvLWAURL),
+		ClientID:       get(EnvClientID),
+		ClientSecret:   get(EnvClientSecret),
+		RefreshToken:   get(EnvRefreshToken),
+		AccessToken:    get(EnvAccessToken),
+		VendorID:       get(EnvVendorID),
 	}
 }
 
@@ -138,6 +161,12 @@ func (c Config) Check() error {
 			problems = append(problems, fmt.Sprintf("%s: %v", v.name, err))
 		}
 	}
+	if c.envErr != nil {
+		problems = append(problems, c.envErr.Error())
+	}
+	if c.RequestTimeout < 0 {
+		problems = append(problems, fmt.Sprintf("request timeout %s: give a positive duration, e.g. 30s", c.RequestTimeout))
+	}
 	e.Problem = strings.Join(problems, "; ")
 	if len(e.Missing) == 0 && e.Problem == "" {
 		return nil
@@ -179,4 +208,25 @@ func (c Config) createWait() time.Duration {
 		return c.CreateWait
 	}
 	return DefaultCreateWait
+}
+
+// ParseRequestTimeout reads a request timeout as given to
+// EnvRequestTimeout or --request-timeout: a positive Go duration ("45s",
+// "2m"); empty is zero, meaning DefaultRequestTimeout.
+func ParseRequestTimeout(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a positive duration: write it like 30s or 2m", s)
+	}
+	return d, nil
+}
+
+func (c Config) requestTimeout() time.Duration {
+	if c.RequestTimeout > 0 {
+		return c.RequestTimeout
+	}
+	return DefaultRequestTimeout
 }

@@ -27,6 +27,9 @@ type Error struct {
 	Path string
 	// RetryAfter is the server's Retry-After, for a 429 or 503 given up on.
 	RetryAfter time.Duration
+	// Attempts is how many times the request was sent; more than one means
+	// the client's retries were used up.
+	Attempts int
 }
 
 func (e *Error) Error() string {
@@ -69,8 +72,7 @@ func (e *Error) hint() string {
 	case http.StatusBadRequest:
 		return "Fix the request as the message says and send it again"
 	case http.StatusUnauthorized:
-		return "Check the credentials: the refresh token, client id and client secret must belong together (" +
-			EnvRefreshToken + ", " + EnvClientID + ", " + EnvClientSecret + "), or " + EnvAccessToken + " must be a current access token"
+		return credentialsHint
 	case http.StatusForbidden:
 		return "The operation is not allowed for this stage or for the skill's current state (only development is writable; a skill that is live or in certification cannot be changed this way)"
 	case http.StatusNotFound:
@@ -83,10 +85,18 @@ func (e *Error) hint() string {
 		if e.RetryAfter > 0 {
 			return fmt.Sprintf("SMAPI is throttling these credentials and asks to wait %s; try again later", (e.RetryAfter + time.Second - 1).Truncate(time.Second))
 		}
-		return "SMAPI is throttling these credentials; retries were exhausted, try again later"
+		return "SMAPI is throttling these credentials" + e.retried() + "; try again later"
 	}
 	if e.Status >= 500 {
-		return "SMAPI failed on its side and retries were exhausted; try again later"
+		return "SMAPI failed on its side" + e.retried() + "; try again later"
+	}
+	return ""
+}
+
+// retried says that the retries were used up, only when they were.
+func (e *Error) retried() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf(" (%d attempts, retries exhausted)", e.Attempts)
 	}
 	return ""
 }

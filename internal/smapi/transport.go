@@ -120,6 +120,16 @@ func attemptsFrom(ctx context.Context) *attempts {
 	return a
 }
 
+// count is the number of attempts so far; 0 for a nil recorder.
+func (a *attempts) count() int {
+	if a == nil {
+		return 0
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.statuses)
+}
+
 func (a *attempts) add(status int) {
 	if a == nil {
 		return
@@ -161,7 +171,10 @@ func newHTTPClient(cfg Config, lwa string, r *redactor) *http.Client {
 		Transport:     &attemptTransport{base: rt, debug: cfg.Debug, redact: r},
 		CheckRedirect: noRedirect,
 		Jar:           base.Jar,
-		Timeout:       base.Timeout,
+		// The http.Client's Timeout, unlike a context, also covers reading
+		// the body that Do hands back: a server dripping its answer a byte
+		// at a time is cut off too.
+		Timeout: cfg.requestTimeout(),
 	}
 	retrying := &retryablehttp.RoundTripper{Client: retryingClient(inner, cfg.Retry)}
 
@@ -232,7 +245,7 @@ func (l *lwaSource) Token() (*oauth2.Token, error) {
 	l.mu.Unlock()
 	t, err := src.Token()
 	if err != nil {
-		return nil, err
+		return nil, &tokenError{err: err}
 	}
 	l.redact.add(t.AccessToken, t.RefreshToken)
 	return t, nil

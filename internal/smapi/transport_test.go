@@ -242,12 +242,19 @@ func TestSecretsNeverShown(t *testing.T) {
 		c, f := setup(t)
 		f.tokenStatus = http.StatusBadRequest
 		_, err := c.GetManifest(context.Background(), testSkill, StageDevelopment)
-		var se *Error
-		if !errors.As(err, &se) || se.Status != http.StatusUnauthorized || se.Code != "invalid_grant" {
-			t.Fatalf("err = %#v, want a 401 *Error with code invalid_grant", err)
+		// LWA's 400 invalid_grant is named as LWA's, with its own status,
+		// not as SMAPI's 401 Unauthorized.
+		var le *LWAError
+		if !errors.As(err, &le) || le.Status != http.StatusBadRequest || le.Code != "invalid_grant" || !le.Refused() {
+			t.Fatalf("err = %#v, want a refused 400 *LWAError with code invalid_grant", err)
 		}
-		if !strings.Contains(err.Error(), "must belong together") {
-			t.Errorf("error lacks the next step: %v", err)
+		for _, want := range []string{"Login with Amazon", "refused the token request: 400 Bad Request", "must belong together"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error lacks %q: %v", want, err)
+			}
+		}
+		if strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), "retries") {
+			t.Errorf("error speaks of a 401 or of retries: %v", err)
 		}
 		assertNoSecrets(t, "error", err.Error())
 		assertNoSecrets(t, "debug output", f.debug.String())

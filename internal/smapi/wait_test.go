@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestScheduleNext(t *testing.T) {
@@ -131,11 +132,20 @@ func TestConfig(t *testing.T) {
 	}
 	cfg := ConfigFromEnv(func(k string) string { return env[k] })
 	want := Config{ClientID: "id", ClientSecret: "sec", RefreshToken: "rt", VendorID: "V", BaseURL: "http://127.0.0.1:9/x/", LWAURL: "http://127.0.0.1:9"}
-	if diff := cmp.Diff(want, cfg); diff != "" {
+	if diff := cmp.Diff(want, cfg, cmpopts.IgnoreUnexported(Config{})); diff != "" {
 		t.Errorf("ConfigFromEnv (-want +got):\n%s", diff)
 	}
 	if err := cfg.Check(); err != nil {
 		t.Errorf("Check: %v", err)
+	}
+	env[EnvRequestTimeout] = "45s"
+	if got := ConfigFromEnv(func(k string) string { return env[k] }); got.RequestTimeout != 45*time.Second || got.Check() != nil {
+		t.Errorf("%s=45s: RequestTimeout %s, Check %v", EnvRequestTimeout, got.RequestTimeout, got.Check())
+	}
+	env[EnvRequestTimeout] = "30"
+	var ce *ConfigError
+	if err := ConfigFromEnv(func(k string) string { return env[k] }).Check(); !errors.As(err, &ce) || !strings.Contains(err.Error(), EnvRequestTimeout+`: "30" is not a positive duration`) {
+		t.Errorf("%s=30: Check = %v, want a *ConfigError naming it", EnvRequestTimeout, err)
 	}
 	if diff := cmp.Diff([]string{"sec", "rt", "id"}, cfg.Secrets()); diff != "" {
 		t.Errorf("Secrets (-want +got):\n%s", diff)
