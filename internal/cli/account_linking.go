@@ -49,7 +49,7 @@ func runAccountLinkingPut(ctx context.Context, env *Env, args []string) int {
 		"Set a stage's account linking from FILE (or stdin)\n(PUT /v1/skills/{id}/stages/{stage}/accountLinkingClient). FILE holds\n{\"accountLinkingRequest\": {…}} or the object \"account-linking get\" prints.")
 	addSMAPIFlags(fs, &o, true)
 	stage := stageFlag(fs)
-	ifMatch := fs.String("if-match", "", "ETag the change is based on; SMAPI refuses (412) when it changed since")
+	ifMatch := fs.String("if-match", "", "ETag the change is based on; SMAPI refuses (412) when it changed since (default: the ETag of a read just before the write)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -65,7 +65,17 @@ func runAccountLinkingPut(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	acc, err := c.PutAccountLinking(ctx, skillID, stage.value, body, *ifMatch)
+	pre, err := writePrecondition(ctx, *ifMatch, func(ctx context.Context) (string, error) {
+		a, err := c.GetAccountLinking(ctx, skillID, stage.value)
+		if err != nil {
+			return "", err
+		}
+		return a.ETag, nil
+	})
+	if err != nil {
+		return smapiExit(env, name, err)
+	}
+	acc, err := c.PutAccountLinking(ctx, skillID, stage.value, body, pre)
 	if err != nil {
 		return smapiExit(env, name, err)
 	}

@@ -83,7 +83,7 @@ func runInteractionModelPut(ctx context.Context, env *Env, args []string) int {
 	var o smapiOpts
 	stage, locale, fs := modelFlags(env, name, "--skill-id ID --locale L [--stage S] [--if-match ETAG] [FILE]",
 		"Replace a locale's interaction model with FILE (or stdin) and start its build\n(PUT …/interactionModel/locales/{locale}). Follow the build with\nskillgate status --resource interactionModel --wait.", &o)
-	ifMatch := fs.String("if-match", "", "ETag the change is based on; SMAPI refuses (412) when the model changed since")
+	ifMatch := fs.String("if-match", "", "ETag the change is based on; SMAPI refuses (412) when the model changed since (default: the ETag of a read just before the write)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -102,7 +102,13 @@ func runInteractionModelPut(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	acc, err := c.PutInteractionModel(ctx, skillID, stage.value, *locale, body, *ifMatch)
+	pre, err := writePrecondition(ctx, *ifMatch, func(ctx context.Context) (string, error) {
+		return c.HeadInteractionModel(ctx, skillID, stage.value, *locale)
+	})
+	if err != nil {
+		return smapiExit(env, name, err)
+	}
+	acc, err := c.PutInteractionModel(ctx, skillID, stage.value, *locale, body, pre)
 	if err != nil {
 		return smapiExit(env, name, err)
 	}

@@ -8,9 +8,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"time"
 
 	"github.com/skillgate/skillgate/internal/exitcode"
@@ -173,4 +175,23 @@ func acceptedOut(env *Env, o *smapiOpts, name, skillID string, acc *smapi.Accept
 		fmt.Fprintf(env.Stdout, "track it at %s\n", acc.Location)
 	}
 	return ExitOK
+}
+
+// writePrecondition is the If-Match of a put command: --if-match when
+// given, else the ETag of a read just before the write (read), or a create
+// when that read finds nothing (404). A read without an ETag gives a
+// precondition the client refuses: no write leaves without one.
+func writePrecondition(ctx context.Context, ifMatch string, read func(context.Context) (string, error)) (smapi.Precondition, error) {
+	if ifMatch != "" {
+		return smapi.IfMatch(ifMatch), nil
+	}
+	etag, err := read(ctx)
+	var se *smapi.Error
+	switch {
+	case errors.As(err, &se) && se.Status == http.StatusNotFound:
+		return smapi.IfAbsent(), nil
+	case err != nil:
+		return smapi.Precondition{}, err
+	}
+	return smapi.IfMatch(etag), nil
 }

@@ -493,7 +493,7 @@ func (h *harness) startOtherUpdate(body []byte) {
 	h.t.Helper()
 	_, etag := h.live()
 	c := h.newClient()
-	if _, err := c.UpdateManifest(context.Background(), testSkill, "development", body, etag); err != nil {
+	if _, err := c.UpdateManifest(context.Background(), testSkill, "development", body, smapi.IfMatch(etag)); err != nil {
 		h.t.Errorf("the other update: %v", err)
 	}
 }

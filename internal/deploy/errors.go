@@ -23,9 +23,10 @@ func (e *ConfigError) Error() string {
 
 // RefusedError means the deploy deliberately wrote nothing because writing
 // would overwrite someone else's change: the live manifest drifted from the
-// plan, or SMAPI answered 412 to the If-Match. Callers map it to exit code 1.
+// plan, SMAPI answered 412 to the If-Match, or SMAPI sent no ETag to put in
+// an If-Match. exitcode.Of maps it to exit code 1.
 type RefusedError struct {
-	Reason      string // "drift" or "precondition"
+	Reason      string // "drift", "precondition" or "no-etag"
 	Message     string // the full explanation, naming both versions
 	PlannedETag string // the ETag the plan (or the first read) showed
 	LiveETag    string // the ETag found live

@@ -133,12 +133,18 @@ func modelHash(s string) string {
 func (r *runner) writeModel(ctx context.Context, loc string, lm plan.Live, written []string) (bool, error) {
 	p := r.opts.Progress
 	for attempt := 0; ; attempt++ {
+		var err error
+		if lm, err = r.withETag(ctx, loc+" interaction model", lm, func(ctx context.Context) (plan.Live, error) {
+			return plan.ReadModel(ctx, r.client, r.opts.SkillID, r.opts.Stage, loc)
+		}, written); err != nil {
+			return false, err
+		}
 		body, err := jsoncanon.Indent(r.opts.Models[loc])
 		if err != nil {
 			return false, fmt.Errorf("prepare the %s interaction model to send: %w", loc, err)
 		}
 		err = r.step("update the "+loc+" model", func() (string, error) {
-			acc, err := r.client.PutInteractionModel(ctx, r.opts.SkillID, r.opts.Stage, loc, body, lm.ETag)
+			acc, err := r.client.PutInteractionModel(ctx, r.opts.SkillID, r.opts.Stage, loc, body, precondition(lm))
 			if err != nil {
 				return "", err
 			}

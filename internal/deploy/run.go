@@ -17,10 +17,10 @@ import (
 // Client is the part of *smapi.Client a deploy uses.
 type Client interface {
 	GetManifest(ctx context.Context, skillID, stage string) (*smapi.Manifest, error)
-	UpdateManifest(ctx context.Context, skillID, stage string, body []byte, ifMatch string) (*smapi.Accepted, error)
+	UpdateManifest(ctx context.Context, skillID, stage string, body []byte, pre smapi.Precondition) (*smapi.Accepted, error)
 	GetStatus(ctx context.Context, skillID string, resources ...string) (*smapi.SkillStatus, error)
 	GetInteractionModel(ctx context.Context, skillID, stage, locale string) (*smapi.InteractionModel, error)
-	PutInteractionModel(ctx context.Context, skillID, stage, locale string, body []byte, ifMatch string) (*smapi.Accepted, error)
+	PutInteractionModel(ctx context.Context, skillID, stage, locale string, body []byte, pre smapi.Precondition) (*smapi.Accepted, error)
 	SubmitCertification(ctx context.Context, skillID string, opts smapi.CertificationOptions) (*smapi.Accepted, error)
 	SubmitPublication(ctx context.Context, skillID string, publishesAt time.Time) (*smapi.Accepted, error)
 	GetLatestPublication(ctx context.Context, skillID string) (*smapi.Publication, error)
@@ -247,6 +247,10 @@ func (r *runner) plan(ctx context.Context) (*plan.Plan, error) {
 func (r *runner) writeManifest(ctx context.Context, live plan.Live) (bool, *smapi.Accepted, error) {
 	p := r.opts.Progress
 	for attempt := 0; ; attempt++ {
+		var err error
+		if live, err = r.withETag(ctx, "manifest", live, r.readManifest, nil); err != nil {
+			return false, nil, err
+		}
 		body, err := diff.ForDeploy(r.opts.Manifest, live.Body)
 		if err != nil {
 			return false, nil, fmt.Errorf("prepare the manifest to send: %w", err)
@@ -254,7 +258,7 @@ func (r *runner) writeManifest(ctx context.Context, live plan.Live) (bool, *smap
 		var acc *smapi.Accepted
 		err = r.step("update the manifest", func() (string, error) {
 			var err error
-			acc, err = r.client.UpdateManifest(ctx, r.opts.SkillID, r.opts.Stage, body, live.ETag)
+			acc, err = r.client.UpdateManifest(ctx, r.opts.SkillID, r.opts.Stage, body, smapi.IfMatch(live.ETag))
 			if err != nil {
 				return "", err
 			}

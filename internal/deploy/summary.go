@@ -216,6 +216,8 @@ func headline(o *Outcome) string {
 		return "skipped"
 	case o.Refused == "drift":
 		return "refused, the live skill drifted from the plan"
+	case o.Refused == "no-etag":
+		return "refused, SMAPI gave no ETag to write with"
 	case o.Refused != "":
 		return "refused, the live skill changed during the deploy"
 	}

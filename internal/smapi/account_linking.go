@@ -29,9 +29,10 @@ func (c *Client) GetAccountLinking(ctx context.Context, skillID, stage string) (
 // PutAccountLinking creates or replaces a stage's account linking
 // (PUT …/accountLinkingClient). body is either the request envelope
 // {"accountLinkingRequest": {…}} or the bare object GetAccountLinking
-// returns, which is wrapped. ifMatch, when not empty, guards against a
-// concurrent change (412).
-func (c *Client) PutAccountLinking(ctx context.Context, skillID, stage string, body []byte, ifMatch string) (*Accepted, error) {
+// returns, which is wrapped. pre is the ETag of the read the change is
+// based on (412 when it changed since), or IfAbsent when the read found no
+// account linking.
+func (c *Client) PutAccountLinking(ctx context.Context, skillID, stage string, body []byte, pre Precondition) (*Accepted, error) {
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, errors.New("smapi PutAccountLinking: the account linking file is not a JSON object; fix it and try again")
@@ -47,7 +48,7 @@ func (c *Client) PutAccountLinking(ctx context.Context, skillID, stage string, b
 		body = wrapped
 	}
 	k := call{op: "PutAccountLinking", method: http.MethodPut, path: stagePath(skillID, stage, "accountLinkingClient"),
-		body: body, ifMatch: ifMatch, ok: []int{http.StatusNoContent, http.StatusOK, http.StatusAccepted}}
+		body: body, pre: &pre, ok: []int{http.StatusNoContent, http.StatusOK, http.StatusAccepted}}
 	return c.putChecked(ctx, k, readableAccountLinking(payload), func(ctx context.Context) ([]byte, string, error) {
 		a, err := c.GetAccountLinking(ctx, skillID, stage)
 		if err != nil {

@@ -80,6 +80,9 @@ type call struct {
 	query   url.Values
 	body    []byte
 	ifMatch string
+	// pre is the precondition of a write; a PUT without one is refused
+	// (checkPrecondition). When set, it supplies the If-Match.
+	pre *Precondition
 	// ok lists the success statuses; anything else is an *Error.
 	ok []int
 }
@@ -102,6 +105,12 @@ func (c *Client) do(ctx context.Context, k call) (*result, error) {
 	var body io.Reader
 	if k.body != nil {
 		body = bytes.NewReader(k.body)
+	}
+	if err := checkPrecondition(k); err != nil {
+		return nil, err
+	}
+	if k.pre != nil {
+		k.ifMatch = k.pre.etag
 	}
 	tries := attemptsFrom(ctx)
 	if tries == nil {

@@ -54,7 +54,7 @@ func TestOperations(t *testing.T) {
 				w.WriteHeader(http.StatusAccepted)
 			},
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.UpdateManifest(ctx, testSkill, StageDevelopment, []byte(manifestBody), `"v1"`)
+				return c.UpdateManifest(ctx, testSkill, StageDevelopment, []byte(manifestBody), IfMatch(`"v1"`))
 			},
 			want: &Accepted{Location: "/v1/skills/" + testSkill + "/status?resource=manifest"},
 		},
@@ -250,7 +250,7 @@ func TestOperations(t *testing.T) {
 				w.WriteHeader(http.StatusAccepted)
 			},
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.PutInteractionModel(ctx, testSkill, StageDevelopment, "en-US", []byte(`{"interactionModel":{}}`), "im2")
+				return c.PutInteractionModel(ctx, testSkill, StageDevelopment, "en-US", []byte(`{"interactionModel":{}}`), IfMatch("im2"))
 			},
 			want: &Accepted{Location: "/v1/skills/x/status?resource=interactionModel"},
 		},
@@ -275,7 +275,7 @@ func TestOperations(t *testing.T) {
 				w.WriteHeader(http.StatusNoContent)
 			},
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.PutAccountLinking(ctx, testSkill, StageDevelopment, []byte(`{"type":"AUTH_CODE"}`), "")
+				return c.PutAccountLinking(ctx, testSkill, StageDevelopment, []byte(`{"type":"AUTH_CODE"}`), IfAbsent())
 			},
 			want: &Accepted{ETag: "al2"},
 		},
@@ -376,7 +376,7 @@ func TestFaults(t *testing.T) {
 			case http.MethodGet:
 				_, err = c.GetManifest(context.Background(), testSkill, StageDevelopment)
 			case http.MethodPut:
-				_, err = c.UpdateManifest(context.Background(), testSkill, StageDevelopment, []byte(manifestBody), "e1")
+				_, err = c.UpdateManifest(context.Background(), testSkill, StageDevelopment, []byte(manifestBody), IfMatch("e1"))
 			case http.MethodPost:
 				_, _, err = c.CreateSkill(context.Background(), testVendor, []byte(manifestBody))
 			}

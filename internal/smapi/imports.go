@@ -77,8 +77,9 @@ func (c *Client) ImportPackage(ctx context.Context, skillID, location, ifMatch s
 	if err != nil {
 		return nil, fmt.Errorf("smapi ImportPackage: %w", err)
 	}
+	pre := IfMatch(ifMatch)
 	r, err := c.do(ctx, call{op: "ImportPackage", method: http.MethodPost, path: skillPath(skillID, "imports"),
-		body: body, ifMatch: ifMatch, ok: []int{http.StatusAccepted}})
+		body: body, pre: &pre, ok: []int{http.StatusAccepted}})
 	if err != nil {
 		return nil, err
 	}

@@ -41,14 +41,15 @@ func (c *Client) HeadInteractionModel(ctx context.Context, skillID, stage, local
 
 // PutInteractionModel replaces a locale's model and starts its build
 // (PUT …/interactionModel/locales/{locale}); follow the build under
-// interactionModel.<locale> in GetStatus. ifMatch, when not empty, is the
-// ETag the change was based on (412 when stale).
-func (c *Client) PutInteractionModel(ctx context.Context, skillID, stage, locale string, body []byte, ifMatch string) (*Accepted, error) {
+// interactionModel.<locale> in GetStatus. pre is the ETag of the read the
+// change is based on (412 when stale), or IfAbsent for a locale the read
+// found without a model.
+func (c *Client) PutInteractionModel(ctx context.Context, skillID, stage, locale string, body []byte, pre Precondition) (*Accepted, error) {
 	if !json.Valid(body) {
 		return nil, errors.New("smapi PutInteractionModel: the interaction model is not valid JSON; fix the file and try again")
 	}
 	k := call{op: "PutInteractionModel", method: http.MethodPut, path: modelPath(skillID, stage, locale),
-		body: body, ifMatch: ifMatch, ok: []int{http.StatusAccepted}}
+		body: body, pre: &pre, ok: []int{http.StatusAccepted}}
 	acc, err := c.putChecked(ctx, k, body, func(ctx context.Context) ([]byte, string, error) {
 		m, err := c.GetInteractionModel(ctx, skillID, stage, locale)
 		if err != nil {

@@ -73,7 +73,7 @@ func TestSimulatorFlow(t *testing.T) {
 		t.Fatalf("GetManifest = %s, ETag %q", m.Body, m.ETag)
 	}
 	updated := []byte(strings.Replace(simManifest, "Sim skill", "Sim skill 2", 1))
-	if _, err := c.UpdateManifest(ctx, id, smapi.StageDevelopment, updated, m.ETag); err != nil {
+	if _, err := c.UpdateManifest(ctx, id, smapi.StageDevelopment, updated, smapi.IfMatch(m.ETag)); err != nil {
 		t.Fatalf("UpdateManifest: %v", err)
 	}
 	st, err := smapi.WaitForBuild(ctx, c, id, []string{smapi.ResourceManifest}, simWait)
@@ -83,12 +83,12 @@ func TestSimulatorFlow(t *testing.T) {
 	if st.Manifest.LastUpdateRequest.Status != smapi.StatusSucceeded {
 		t.Errorf("status %+v", st.Manifest)
 	}
-	_, err = c.UpdateManifest(ctx, id, smapi.StageDevelopment, []byte(simManifest), m.ETag)
+	_, err = c.UpdateManifest(ctx, id, smapi.StageDevelopment, []byte(simManifest), smapi.IfMatch(m.ETag))
 	var se *smapi.Error
 	if !errors.As(err, &se) || se.Status != http.StatusPreconditionFailed {
 		t.Errorf("stale ETag: err = %v, want 412", err)
 	}
-	_, err = c.UpdateManifest(ctx, id, smapi.StageLive, []byte(simManifest), "")
+	_, err = c.UpdateManifest(ctx, id, smapi.StageLive, []byte(simManifest), smapi.IfMatch(m.ETag))
 	if !errors.As(err, &se) || se.Status != http.StatusForbidden {
 		t.Errorf("write to live: err = %v, want 403", err)
 	}
@@ -125,7 +125,7 @@ func TestSimulatorModels(t *testing.T) {
 	c := newSimClient(t, s, nil)
 	ctx := context.Background()
 	model := []byte(`{"interactionModel":{"languageModel":{"invocationName":"sim skill","intents":[{"name":"AMAZON.StopIntent","samples":[]}],"types":[]}}}`)
-	if _, err := c.PutInteractionModel(ctx, skill, smapi.StageDevelopment, "en-US", model, ""); err != nil {
+	if _, err := c.PutInteractionModel(ctx, skill, smapi.StageDevelopment, "en-US", model, smapi.IfAbsent()); err != nil {
 		t.Fatalf("PutInteractionModel: %v", err)
 	}
 	opts := simWait
@@ -352,7 +352,7 @@ func TestSimulatorCertification(t *testing.T) {
 	}
 	_, err = c.SubmitCertification(ctx, skill, smapi.CertificationOptions{})
 	wantStatus(t, "second submit", err, http.StatusForbidden)
-	_, err = c.UpdateManifest(ctx, skill, smapi.StageDevelopment, []byte(simManifest), "")
+	_, err = c.UpdateManifest(ctx, skill, smapi.StageDevelopment, []byte(simManifest), liveETag(t, s, skill))
 	wantStatus(t, "edit in certification", err, http.StatusForbidden)
 
 	err = c.WithdrawCertification(ctx, skill, "NOPE", "")
@@ -387,7 +387,7 @@ func TestSimulatorAccountLinking(t *testing.T) {
 	wantStatus(t, "get before any", err, http.StatusNotFound)
 	wantStatus(t, "delete before any", c.DeleteAccountLinking(ctx, skill, smapi.StageDevelopment), http.StatusNotFound)
 
-	acc, err := c.PutAccountLinking(ctx, skill, smapi.StageDevelopment, []byte(bare), "")
+	acc, err := c.PutAccountLinking(ctx, skill, smapi.StageDevelopment, []byte(bare), smapi.IfAbsent())
 	if err != nil {
 		t.Fatalf("PutAccountLinking: %v", err)
 	}
@@ -409,10 +409,10 @@ func TestSimulatorAccountLinking(t *testing.T) {
 		t.Error("GET shows the client secret")
 	}
 
-	_, err = c.PutAccountLinking(ctx, skill, smapi.StageDevelopment, []byte(bare), `"stale"`)
+	_, err = c.PutAccountLinking(ctx, skill, smapi.StageDevelopment, []byte(bare), smapi.IfMatch(`"stale"`))
 	wantStatus(t, "stale If-Match", err, http.StatusPreconditionFailed)
 	wrapped := `{"accountLinkingRequest":` + strings.Replace(bare, "linking-client", "linking-client-2", 1) + `}`
-	acc2, err := c.PutAccountLinking(ctx, skill, smapi.StageDevelopment, []byte(wrapped), a.ETag)
+	acc2, err := c.PutAccountLinking(ctx, skill, smapi.StageDevelopment, []byte(wrapped), smapi.IfMatch(a.ETag))
 	if err != nil {
 		t.Fatalf("PutAccountLinking wrapped, with If-Match: %v", err)
 	}
@@ -422,7 +422,7 @@ func TestSimulatorAccountLinking(t *testing.T) {
 	if a, err := c.GetAccountLinking(ctx, skill, smapi.StageDevelopment); err != nil || !strings.Contains(string(a.Body), "linking-client-2") {
 		t.Errorf("after the wrapped PUT: %v, %v", a, err)
 	}
-	_, err = c.PutAccountLinking(ctx, skill, smapi.StageLive, []byte(bare), "")
+	_, err = c.PutAccountLinking(ctx, skill, smapi.StageLive, []byte(bare), smapi.IfAbsent())
 	wantStatus(t, "put to live", err, http.StatusForbidden)
 
 	if err := c.DeleteAccountLinking(ctx, skill, smapi.StageDevelopment); err != nil {
@@ -566,7 +566,7 @@ func TestSimulatorBuildOutcomes(t *testing.T) {
 		defer s.Close()
 		s.QueueBuildOutcomes(smapitest.BuildOutcome{Errors: []string{"The endpoint ARN is not valid."}})
 		c := newSimClient(t, s, nil)
-		if _, err := c.UpdateManifest(context.Background(), skill, smapi.StageDevelopment, []byte(simManifest), ""); err != nil {
+		if _, err := c.UpdateManifest(context.Background(), skill, smapi.StageDevelopment, []byte(simManifest), liveETag(t, s, skill)); err != nil {
 			t.Fatal(err)
 		}
 		_, err := smapi.WaitForBuild(context.Background(), c, skill, []string{smapi.ResourceManifest}, simWait)
@@ -585,7 +585,7 @@ func TestSimulatorBuildOutcomes(t *testing.T) {
 		defer s.Close()
 		s.QueueBuildOutcomes(smapitest.BuildOutcome{Errors: []string{"Sample utterance 'x' is invalid."}, Duration: 20 * time.Millisecond})
 		c := newSimClient(t, s, nil)
-		if _, err := c.PutInteractionModel(context.Background(), skill, smapi.StageDevelopment, "en-US", model, ""); err != nil {
+		if _, err := c.PutInteractionModel(context.Background(), skill, smapi.StageDevelopment, "en-US", model, smapi.IfAbsent()); err != nil {
 			t.Fatal(err)
 		}
 		opts := simWait
@@ -606,7 +606,7 @@ func TestSimulatorBuildOutcomes(t *testing.T) {
 		defer s.Close()
 		s.QueueBuildOutcomes(smapitest.BuildOutcome{Never: true})
 		c := newSimClient(t, s, nil)
-		if _, err := c.UpdateManifest(context.Background(), skill, smapi.StageDevelopment, []byte(simManifest), ""); err != nil {
+		if _, err := c.UpdateManifest(context.Background(), skill, smapi.StageDevelopment, []byte(simManifest), liveETag(t, s, skill)); err != nil {
 			t.Fatal(err)
 		}
 		opts := simWait
@@ -680,4 +680,15 @@ func TestSimulatorExpiredTokens(t *testing.T) {
 	if n := tokens(); n != 3 {
 		t.Errorf("token fetched %d times, want 3: one more for the refused request, then give up", n)
 	}
+}
+
+// liveETag is the If-Match of a write to skill's development manifest, read
+// from the simulator's state.
+func liveETag(t testing.TB, s *smapitest.Server, skill string) smapi.Precondition {
+	t.Helper()
+	_, etag, ok := s.Manifest(skill, smapi.StageDevelopment)
+	if !ok || etag == "" {
+		t.Fatalf("the simulator holds no development manifest of %s", skill)
+	}
+	return smapi.IfMatch(etag)
 }

@@ -47,15 +47,19 @@ func (c *Client) GetManifest(ctx context.Context, skillID, stage string) (*Manif
 
 // UpdateManifest replaces a stage's manifest
 // (PUT /v1/skills/{skillId}/stages/{stage}/manifest). body is the
-// {"manifest": {…}} document; ifMatch, when not empty, is the ETag the
-// change was based on, and SMAPI answers 412 if the manifest changed since.
+// {"manifest": {…}} document; pre is the ETag of the read the change is
+// based on (IfMatch), and SMAPI answers 412 if the manifest changed since.
+// A manifest always exists, so IfAbsent is refused like a missing ETag.
 // The build runs asynchronously: follow it with GetStatus or WaitForBuild.
-func (c *Client) UpdateManifest(ctx context.Context, skillID, stage string, body []byte, ifMatch string) (*Accepted, error) {
+func (c *Client) UpdateManifest(ctx context.Context, skillID, stage string, body []byte, pre Precondition) (*Accepted, error) {
 	if !json.Valid(body) {
 		return nil, fmt.Errorf("smapi UpdateManifest: the manifest is not valid JSON; fix skill.json and try again")
 	}
 	k := call{op: "UpdateManifest", method: http.MethodPut, path: stagePath(skillID, stage, "manifest"),
-		body: body, ifMatch: ifMatch, ok: []int{http.StatusAccepted}}
+		body: body, pre: &pre, ok: []int{http.StatusAccepted}}
+	if pre.absent {
+		return nil, &NoETagError{Operation: k.op, Path: k.path}
+	}
 	acc, err := c.putChecked(ctx, k, body, func(ctx context.Context) ([]byte, string, error) {
 		m, err := c.GetManifest(ctx, skillID, stage)
 		if err != nil {

@@ -302,7 +302,7 @@ func TestPutRetriedAfter5xxThen412(t *testing.T) {
 			same:  `{"manifest":{"publishingInformation":{"locales":{"en-US":{"name":"Test"}}},"manifestVersion":"1.0"}}`,
 			other: `{"manifest":{"manifestVersion":"1.0","x":2}}`,
 			put: func(c *Client) (*Accepted, error) {
-				return c.UpdateManifest(ctx, testSkill, StageDevelopment, []byte(manifestBody), "e1")
+				return c.UpdateManifest(ctx, testSkill, StageDevelopment, []byte(manifestBody), IfMatch("e1"))
 			},
 			location: "/status?resource=manifest",
 		},
@@ -311,7 +311,7 @@ func TestPutRetriedAfter5xxThen412(t *testing.T) {
 			same:  `{"interactionModel":{"languageModel":{"intents":[],"invocationName":"test"}}}`,
 			other: `{"interactionModel":{"languageModel":{"invocationName":"other","intents":[]}}}`,
 			put: func(c *Client) (*Accepted, error) {
-				return c.PutInteractionModel(ctx, testSkill, StageDevelopment, "en-US", []byte(modelBody), "e1")
+				return c.PutInteractionModel(ctx, testSkill, StageDevelopment, "en-US", []byte(modelBody), IfMatch("e1"))
 			},
 			location: "/status?resource=interactionModel",
 		},
@@ -321,7 +321,7 @@ func TestPutRetriedAfter5xxThen412(t *testing.T) {
 			same:  `{"authorizationUrl":"https://example.com/a","clientId":"cid","type":"AUTH_CODE"}`,
 			other: `{"authorizationUrl":"https://example.com/a","clientId":"someone-else","type":"AUTH_CODE"}`,
 			put: func(c *Client) (*Accepted, error) {
-				return c.PutAccountLinking(ctx, testSkill, StageDevelopment, []byte(linking), "e1")
+				return c.PutAccountLinking(ctx, testSkill, StageDevelopment, []byte(linking), IfMatch("e1"))
 			},
 		},
 	}
