@@ -41,7 +41,9 @@ func (e *LWAError) Unwrap() error { return e.Err }
 
 func (e *LWAError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "smapi %s: Login with Amazon (%s) ", e.Operation, e.Host)
+	// The host is named where it is what to check (no usable answer); an
+	// answer with a status speaks for itself.
+	fmt.Fprintf(&b, "smapi %s: Login with Amazon ", e.Operation)
 	switch {
 	case e.Refused():
 		fmt.Fprintf(&b, "refused the token request: %d %s", e.Status, statusText(e.Status))
@@ -50,7 +52,7 @@ func (e *LWAError) Error() string {
 	case e.Status != 0:
 		fmt.Fprintf(&b, "answered the token request with %d %s", e.Status, statusText(e.Status))
 	default:
-		b.WriteString(e.Problem)
+		fmt.Fprintf(&b, "at %s %s", e.Host, e.Problem)
 	}
 	if e.Description != "" {
 		fmt.Fprintf(&b, ": %s", strings.TrimSuffix(e.Description, "."))
