@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/skillgate/skillgate/internal/deploy"
 	"github.com/skillgate/skillgate/internal/exitcode"
 	"github.com/skillgate/skillgate/internal/project"
 	"github.com/skillgate/skillgate/internal/report"
@@ -43,7 +42,7 @@ type Config struct {
 	// zero values mean the real clock and the real polling schedule
 	// (docs/architecture.md, "Waiting on the build").
 	Now      func() time.Time
-	Schedule deploy.Schedule
+	Schedule smapi.Schedule
 	// Dir is the working directory the skill package is resolved against;
 	// "" means the process's own (the runner's GITHUB_WORKSPACE).
 	Dir string

@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"github.com/skillgate/skillgate/internal/action"
-	"github.com/skillgate/skillgate/internal/deploy"
 	"github.com/skillgate/skillgate/internal/githubtest"
 	"github.com/skillgate/skillgate/internal/report"
+	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/smapitest"
 	"github.com/skillgate/skillgate/internal/validate"
 )
@@ -305,7 +305,7 @@ func (d *story) action(ctx context.Context, name string, event map[string]string
 		Version:    d.opts.Version,
 		Dir:        d.work,
 		// Poll quickly: the simulator's build takes a second or two.
-		Schedule: deploy.Schedule{First: 250 * time.Millisecond, Factor: 1.5, Max: time.Second, Heartbeat: 30 * time.Second},
+		Schedule: smapi.Schedule{Initial: 250 * time.Millisecond, Factor: 1.5, Max: time.Second, Heartbeat: 30 * time.Second},
 	})
 	d.printf("%s", indentText(stepLog(log.String())))
 	raw, err := os.ReadFile(outPath)

@@ -38,9 +38,9 @@ const (
 	mergeSHA         = "3f786850e387550fdab836ed7e6dc881de23001b"
 )
 
-// fast is the build-wait schedule the tests use: DefaultSchedule's shape in
+// fast is the build-wait schedule the tests use: BuildSchedule's shape in
 // milliseconds.
-var fast = Schedule{First: 2 * time.Millisecond, Factor: 1.5, Max: 10 * time.Millisecond, Heartbeat: 50 * time.Millisecond}
+var fast = smapi.Schedule{Initial: 2 * time.Millisecond, Factor: 1.5, Max: 10 * time.Millisecond, Heartbeat: 50 * time.Millisecond}
 
 type harness struct {
 	t      *testing.T
@@ -128,7 +128,7 @@ func (h *harness) run(opts Options) (*Outcome, error) {
 	if opts.SkillID == "" {
 		opts.SkillID = testSkill
 	}
-	if opts.Schedule == (Schedule{}) {
+	if opts.Schedule == (smapi.Schedule{}) {
 		opts.Schedule = fast
 	}
 	if opts.Timeout == 0 {
@@ -811,21 +811,6 @@ func TestParsePublishesAt(t *testing.T) {
 	}
 }
 
-func TestSchedule(t *testing.T) {
-	s := DefaultSchedule()
-	var got []time.Duration
-	for d, i := s.First, 0; i < 8; d, i = s.next(d), i+1 {
-		got = append(got, d)
-	}
-	want := []time.Duration{1000000, 1500000, 2250000, 3375000, 5062500, 7593750, 10000000, 10000000}
-	for i := range want {
-		want[i] *= time.Microsecond
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("schedule (-want +got):\n%s", diff)
-	}
-}
-
 func TestGoldenSummary(t *testing.T) {
 	t.Parallel()
 	live := readFile(t, "testdata/skill.json")
@@ -921,7 +906,7 @@ func TestRequestCountRealSchedule(t *testing.T) {
 	}
 	t.Parallel()
 	h := setup(t, smapitest.WithBuildTime(3*time.Second))
-	out, err := h.run(Options{Manifest: edited(t, "New."), Schedule: DefaultSchedule(), Timeout: time.Minute})
+	out, err := h.run(Options{Manifest: edited(t, "New."), Schedule: smapi.BuildSchedule, Timeout: time.Minute})
 	if err != nil || out.Status != StatusSucceeded {
 		t.Fatalf("Run = %s, %v", out.Status, err)
 	}
@@ -955,7 +940,7 @@ func TestRequestCountRealSchedule(t *testing.T) {
 		if gap := p.Sub(prev); gap < wait-5*time.Millisecond {
 			t.Errorf("status poll %d came %s after the previous request, want at least %s", i+1, gap, wait)
 		}
-		prev, wait = p, DefaultSchedule().next(wait)
+		prev, wait = p, smapi.BuildSchedule.Next(wait)
 	}
 }
 
@@ -1007,7 +992,7 @@ func BenchmarkDeploy(b *testing.B) {
 		bytes.Replace(mustRead(b, "testdata/skill.json"), []byte("Sets kitchen timers"), []byte("Sets timers"), 1),
 		mustRead(b, "testdata/skill.json"),
 	}
-	sched := Schedule{First: time.Microsecond, Factor: 1.5, Max: time.Millisecond, Heartbeat: time.Second}
+	sched := smapi.Schedule{Initial: time.Microsecond, Factor: 1.5, Max: time.Millisecond, Heartbeat: time.Second}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
@@ -1033,7 +1018,7 @@ func mustRead(b *testing.B, name string) []byte {
 func TestProgressLines(t *testing.T) {
 	t.Parallel()
 	h := setup(t, smapitest.WithBuildTime(150*time.Millisecond))
-	sched := Schedule{First: 2 * time.Millisecond, Factor: 1.5, Max: 5 * time.Millisecond, Heartbeat: 40 * time.Millisecond}
+	sched := smapi.Schedule{Initial: 2 * time.Millisecond, Factor: 1.5, Max: 5 * time.Millisecond, Heartbeat: 40 * time.Millisecond}
 	if _, err := h.run(Options{Manifest: edited(t, "New."), Schedule: sched}); err != nil {
 		t.Fatal(err)
 	}

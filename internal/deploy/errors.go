@@ -57,6 +57,35 @@ func (e *BuildError) Error() string {
 	return "the build FAILED: " + strings.Join(e.Messages, "; ")
 }
 
+// InterruptedError is a deploy stopped by its context (SIGINT, SIGTERM, a
+// cancelled job). It says what SMAPI had accepted, since those builds go on
+// on Amazon's side whatever happens here, and how to follow them. Callers
+// map it to exit code 1.
+type InterruptedError struct {
+	SkillID  string
+	Accepted []string // "the manifest", "the en-US model", in the order written
+	Err      error    // what was running when the interrupt came
+}
+
+func (e *InterruptedError) Error() string {
+	if len(e.Accepted) == 0 {
+		return fmt.Sprintf("interrupted before anything was written to %s: the live skill is unchanged", e.SkillID)
+	}
+	return fmt.Sprintf("interrupted: SMAPI had accepted %s of %s, and the build continues on Amazon's side. "+
+		"Follow it with 'skillgate status --skill-id %s --wait'; a deploy run again waits for a build still in progress before it reports anything",
+		joinAnd(e.Accepted), e.SkillID, e.SkillID)
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Err }
+
+// joinAnd lists items as prose: "a", "a and b", "a, b and c".
+func joinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
 // SubmitError means the build succeeded but the submission for certification
 // or publication that followed it did not. The manifest stays deployed.
 type SubmitError struct {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/prcomment"
+	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/validate"
 )
 
@@ -72,50 +73,6 @@ type PlanSource struct {
 	SHA    string
 }
 
-// Schedule is how often the build status is polled. The zero value means
-// DefaultSchedule; tests shrink it to milliseconds.
-type Schedule struct {
-	First     time.Duration // first wait after the PUT
-	Factor    float64       // each wait is the previous one times Factor
-	Max       time.Duration // waits never grow beyond Max
-	Heartbeat time.Duration // a progress line at least this often, even without a change
-}
-
-// DefaultSchedule is the build wait of docs/architecture.md, "Waiting on the
-// build": 1 s growing by half
-// each time to at most 10 s, a progress line at least every 30 s.
-func DefaultSchedule() Schedule {
-	return Schedule{First: time.Second, Factor: 1.5, Max: 10 * time.Second, Heartbeat: 30 * time.Second}
-}
-
-// next returns the wait that follows d.
-func (s Schedule) next(d time.Duration) time.Duration {
-	n := time.Duration(float64(d) * s.Factor)
-	if n > s.Max {
-		n = s.Max
-	}
-	if n < d { // a Factor below 1 would shrink the waits into a busy loop
-		n = d
-	}
-	return n
-}
-
-func (s Schedule) orDefault() Schedule {
-	if s == (Schedule{}) {
-		return DefaultSchedule()
-	}
-	if s.Factor < 1 {
-		s.Factor = 1
-	}
-	if s.Max < s.First {
-		s.Max = s.First
-	}
-	if s.Heartbeat <= 0 {
-		s.Heartbeat = DefaultSchedule().Heartbeat
-	}
-	return s
-}
-
 // Options is one deploy.
 type Options struct {
 	SkillID  string
@@ -138,9 +95,10 @@ type Options struct {
 
 	Progress Progress // nil means no progress output
 
-	// Now and Schedule let tests run the flow in milliseconds.
+	// Now and Schedule let tests run the flow in milliseconds; the zero
+	// Schedule is smapi.BuildSchedule, the one every build wait polls on.
 	Now      func() time.Time
-	Schedule Schedule
+	Schedule smapi.Schedule
 
 	repo *validate.Result // Manifest and Models as plan.New reads them, set by normalize
 }
@@ -154,7 +112,9 @@ func (o Options) normalize() (Options, error) {
 	if o.Progress == nil {
 		o.Progress = discard{}
 	}
-	o.Schedule = o.Schedule.orDefault()
+	if o.Schedule == (smapi.Schedule{}) {
+		o.Schedule = smapi.BuildSchedule
+	}
 	if o.SkillID == "" {
 		return o, &ConfigError{Field: "skill-id", Message: "is required: pass the id of the skill to deploy (amzn1.ask.skill....)"}
 	}

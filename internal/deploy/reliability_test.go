@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/skillgate/skillgate/internal/smapi"
+	"github.com/skillgate/skillgate/internal/smapitest"
 )
 
 // stripETag drops the ETag header from the answers to GET requests whose
@@ -115,5 +117,91 @@ func TestNoETagModel(t *testing.T) {
 	}
 	if out.Status != StatusFailed {
 		t.Errorf("Status = %s", out.Status)
+	}
+}
+
+// TestNoFalseGreen: a rerun that finds nothing to write reads the build of
+// what it covers. The issue: after an interrupted deploy whose build later
+// failed, the rerun said NO_CHANGES and exited 0.
+func TestNoFalseGreen(t *testing.T) {
+	t.Parallel()
+	t.Run("in progress: waited for", func(t *testing.T) {
+		t.Parallel()
+		h := setup(t, smapitest.WithBuildTime(150*time.Millisecond))
+		ours := edited(t, "Ours, written by a deploy that was interrupted.")
+		h.startOtherUpdate(ours)
+		start := time.Now()
+		out, err := h.run(Options{Manifest: ours})
+		if err != nil || out.Status != StatusNoChanges {
+			t.Fatalf("Run = %s, %v; want NO_CHANGES once the build SUCCEEDED", out.Status, err)
+		}
+		if time.Since(start) < 100*time.Millisecond || !strings.Contains(h.output(), "still IN_PROGRESS") || !strings.Contains(h.output(), "manifest: SUCCEEDED") {
+			t.Errorf("the deploy did not wait for the build in progress (%s):\n%s", time.Since(start), h.output())
+		}
+		if n := h.count(http.MethodPut, manifestPath); n != 1 {
+			t.Errorf("%d PUTs, want only the interrupted deploy's", n)
+		}
+	})
+	t.Run("failed: reported", func(t *testing.T) {
+		t.Parallel()
+		h := setup(t, smapitest.WithBuildOutcome(smapitest.BuildOutcome{Errors: []string{"Small icon size should be 108*108."}, Duration: 5 * time.Millisecond}))
+		ours := edited(t, "Ours, whose build failed after the deploy was interrupted.")
+		h.startOtherUpdate(ours)
+		time.Sleep(50 * time.Millisecond) // the build ends FAILED meanwhile
+		out, err := h.run(Options{Manifest: ours})
+		var be *BuildError
+		if !errors.As(err, &be) || be.TimedOut || !strings.Contains(err.Error(), "Small icon size") {
+			t.Fatalf("err = %v, want the failed build's errors", err)
+		}
+		if out.Status != StatusFailed || !strings.Contains(h.output(), "::error::manifest: Small icon size") {
+			t.Errorf("Status %s; output:\n%s", out.Status, h.output())
+		}
+	})
+	t.Run("succeeded: no changes", func(t *testing.T) {
+		t.Parallel()
+		h := setup(t)
+		body, _ := h.live()
+		out, err := h.run(Options{Manifest: body})
+		if err != nil || out.Status != StatusNoChanges {
+			t.Fatalf("Run = %s, %v", out.Status, err)
+		}
+	})
+}
+
+// TestInterruptSaysWhereThingsStand: an interrupt during the build wait
+// names what SMAPI accepted and that the build goes on, not "context
+// canceled".
+func TestInterruptSaysWhereThingsStand(t *testing.T) {
+	t.Parallel()
+	h := setup(t, smapitest.WithBuildOutcome(smapitest.BuildOutcome{Never: true}))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for h.count(http.MethodPut, manifestPath) == 0 {
+			time.Sleep(2 * time.Millisecond)
+		}
+		time.Sleep(20 * time.Millisecond)
+		cancel()
+	}()
+	out, err := Run(ctx, h.client, Options{SkillID: testSkill, Manifest: edited(t, "New."), Schedule: fast, Progress: ActionProgress(h)})
+	var ie *InterruptedError
+	if !errors.As(err, &ie) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want an *InterruptedError", err)
+	}
+	for _, want := range []string{"SMAPI had accepted the manifest of " + testSkill, "the build continues on Amazon's side", "skillgate status --skill-id " + testSkill + " --wait"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the message lacks %q: %v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "context canceled") || out.Status != StatusFailed {
+		t.Errorf("Status %s, message %v", out.Status, err)
+	}
+
+	// Interrupted before any write: the live skill is unchanged.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	cancel2()
+	_, err = Run(ctx2, h.client, Options{SkillID: testSkill, Manifest: edited(t, "Other."), Schedule: fast})
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "before anything was written") {
+		t.Errorf("err = %v, want an interrupt before any write", err)
 	}
 }

@@ -98,6 +98,10 @@ func Run(ctx context.Context, client Client, opts Options) (*Outcome, error) {
 	}
 	r := &runner{client: client, opts: opts, out: out, start: opts.Now()}
 	err = r.run(ctx)
+	if err != nil && ctx.Err() != nil {
+		err = &InterruptedError{SkillID: opts.SkillID, Accepted: r.accepted, Err: err}
+		opts.Progress.Error(err.Error())
+	}
 	out.Elapsed = opts.Now().Sub(r.start)
 	if err != nil {
 		out.Errors = appendUnique(out.Errors, err.Error())
@@ -111,6 +115,9 @@ type runner struct {
 	out    *Outcome
 	start  time.Time
 	fresh  *plan.Plan // the plan of the live skill as this deploy read it
+	// accepted lists the writes SMAPI accepted ("the manifest", "the
+	// en-US model"), for the message of an interrupted deploy.
+	accepted []string
 }
 
 // step times fn and records it in the outcome.
@@ -137,14 +144,8 @@ func (r *runner) run(ctx context.Context) error {
 	changes, live, models := fresh.Changes, fresh.Manifest, fresh.Models
 	r.leaveAlone(ctx)
 	if !changes.Changed() {
-		r.out.Status = StatusNoChanges
 		r.out.ETagAfter = live.ETag
-		if len(r.opts.Models) > 0 {
-			p.Line("No changes: the live manifest and interaction models already match the repository, nothing to deploy.")
-		} else {
-			p.Line("No changes: the live manifest already matches the repository, nothing to deploy.")
-		}
-		return nil
+		return r.settled(ctx)
 	}
 	p.Line(plural(changes.Count(), "change") + " to deploy.")
 
@@ -163,6 +164,7 @@ func (r *runner) run(ctx context.Context) error {
 		}
 		if manifest {
 			written = append(written, "the manifest")
+			r.accepted = written
 		}
 	}
 	var locales []string
@@ -175,6 +177,7 @@ func (r *runner) run(ctx context.Context) error {
 		if ok {
 			locales = append(locales, m.Locale)
 			written = append(written, "the "+m.Locale+" model")
+			r.accepted = written
 		}
 	}
 	if !manifest && len(locales) == 0 {

@@ -51,7 +51,7 @@ func (r *runner) publish(ctx context.Context) error {
 	}
 	start := r.opts.Now()
 	deadline := start.Add(r.opts.Timeout)
-	delay := r.opts.Schedule.First
+	delay := r.opts.Schedule.Next(0)
 	err = r.step("read the publication status", func() (string, error) {
 		for first := true; ; first = false {
 			if !first {
@@ -63,7 +63,7 @@ func (r *runner) publish(ctx context.Context) error {
 				if err := sleep(ctx, min(delay, remaining)); err != nil {
 					return "", fmt.Errorf("waiting for the publication status: %w", err)
 				}
-				delay = r.opts.Schedule.next(delay)
+				delay = r.opts.Schedule.Next(delay)
 			}
 			pub, err := r.client.GetLatestPublication(ctx, r.opts.SkillID)
 			if err != nil {

@@ -8,7 +8,7 @@ import (
 // poll runs step on opts.Schedule until it reports done or fails, calling
 // opts.OnProgress when the states change and at least every heartbeat. A
 // context that ends (or opts.Timeout) becomes a *WaitTimeoutError naming
-// the states still pending.
+// the states still pending. It is the one polling loop of every wait.
 func poll(ctx context.Context, opts WaitOptions, step func(context.Context) (states []ResourceState, done bool, err error)) error {
 	start := time.Now()
 	if opts.Timeout > 0 {
@@ -16,25 +16,34 @@ func poll(ctx context.Context, opts WaitOptions, step func(context.Context) (sta
 		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
 		defer cancel()
 	}
-	heartbeat := opts.Heartbeat
-	if heartbeat <= 0 {
-		heartbeat = 30 * time.Second
-	}
 	var (
 		wait       time.Duration
 		last       []ResourceState
 		reportedAt time.Time
 	)
+	ended := func(err error) error {
+		return &WaitTimeoutError{Pending: pending(last), Elapsed: time.Since(start), Err: err}
+	}
+	if opts.WaitFirst {
+		wait = opts.Schedule.Next(wait)
+		if err := sleepCtx(ctx, wait); err != nil {
+			return ended(err)
+		}
+	}
 	for {
 		states, done, err := step(ctx)
-		if err != nil && !done {
-			if ctx.Err() != nil && last != nil {
-				return &WaitTimeoutError{Pending: pending(last), Elapsed: time.Since(start), Err: ctx.Err()}
-			}
+		answered := err == nil || done // a FAILED build is an answer too
+		switch {
+		case answered:
+		case ctx.Err() != nil:
+			return ended(ctx.Err())
+		case opts.KeepPolling == nil || !opts.KeepPolling(err):
 			return err
+		default:
+			states = last // nothing new to report
 		}
 		changed := !sameStates(states, last)
-		if opts.OnProgress != nil && (changed || time.Since(reportedAt) >= heartbeat) {
+		if opts.OnProgress != nil && answered && (changed || time.Since(reportedAt) >= opts.Schedule.heartbeat()) {
 			opts.OnProgress(Progress{Elapsed: time.Since(start), States: states, Changed: changed})
 			reportedAt = time.Now()
 		}
@@ -44,7 +53,7 @@ func poll(ctx context.Context, opts WaitOptions, step func(context.Context) (sta
 		}
 		wait = opts.Schedule.Next(wait)
 		if err := sleepCtx(ctx, wait); err != nil {
-			return &WaitTimeoutError{Pending: pending(states), Elapsed: time.Since(start), Err: err}
+			return ended(err)
 		}
 	}
 }

@@ -10,16 +10,29 @@ import (
 	"time"
 )
 
-// Schedule is a polling interval that starts at Initial and grows by Factor
-// after each poll, up to Max.
+// Schedule is how often a wait polls: an interval that starts at Initial
+// and grows by Factor after each poll, up to Max, with a progress report at
+// least every Heartbeat even when nothing changed. It is the one schedule
+// of every wait (the build, an import, an export, the deploy's); tests
+// shrink it to milliseconds.
 type Schedule struct {
 	Initial, Max time.Duration
 	Factor       float64
+	Heartbeat    time.Duration
 }
 
 // BuildSchedule is the build poll of docs/architecture.md, "Waiting on the
-// build": 1 s, growing by half, at most 10 s.
-var BuildSchedule = Schedule{Initial: time.Second, Max: 10 * time.Second, Factor: 1.5}
+// build": 1 s, growing by half, at most 10 s, a progress line at least every
+// 30 s.
+var BuildSchedule = Schedule{Initial: time.Second, Max: 10 * time.Second, Factor: 1.5, Heartbeat: 30 * time.Second}
+
+// heartbeat is the longest silence between two progress reports.
+func (s Schedule) heartbeat() time.Duration {
+	if s.Heartbeat > 0 {
+		return s.Heartbeat
+	}
+	return BuildSchedule.Heartbeat
+}
 
 // Next returns the wait after prev (zero for the first wait).
 func (s Schedule) Next(prev time.Duration) time.Duration {
@@ -143,29 +156,43 @@ func messages(errs []StatusError) []string {
 	return out
 }
 
-// Progress is reported by WaitForBuild when the state changes, and at least
-// every WaitOptions.Heartbeat.
+// Progress is reported by a wait when the state changes, and at least
+// every Schedule.Heartbeat.
 type Progress struct {
 	Elapsed time.Duration
 	States  []ResourceState
 	Changed bool // false for a heartbeat
+	// Status is the status answer the states come from (WaitForBuild
+	// only), for callers that show more of it.
+	Status *SkillStatus
 }
 
-// WaitOptions tune WaitForBuild. The zero value polls on BuildSchedule
-// with a 30 s heartbeat and no timeout of its own (the context bounds it).
+// WaitOptions tune a wait. The zero value polls on BuildSchedule with no
+// timeout of its own (the context bounds it).
 type WaitOptions struct {
 	// Locales restricts the interaction models waited on; empty means
 	// every locale the status reports.
 	Locales []string
-	// Schedule is the polling interval; zero means BuildSchedule.
+	// Schedule is the polling interval and heartbeat; zero means
+	// BuildSchedule.
 	Schedule Schedule
 	// Timeout, when positive, bounds the wait in addition to ctx.
 	Timeout time.Duration
-	// Heartbeat is the longest silence between two Progress calls; zero
-	// means 30 s.
-	Heartbeat time.Duration
-	// OnProgress, when set, is called from WaitForBuild's goroutine.
+	// WaitFirst waits one interval before the first poll: right after a
+	// 202, SMAPI's status may not reflect the write yet.
+	WaitFirst bool
+	// KeepPolling, when set, is asked about a failed poll: true goes on
+	// polling (a 429 or 5xx that outlasted the client's retries does not
+	// stop a build that runs on regardless), false ends the wait with it.
+	KeepPolling func(error) bool
+	// OnProgress, when set, is called from the waiting goroutine.
 	OnProgress func(Progress)
+}
+
+// StatusGetter is what WaitForBuild needs of a client: *Client, or a
+// caller's narrower interface over it.
+type StatusGetter interface {
+	GetStatus(ctx context.Context, skillID string, resources ...string) (*SkillStatus, error)
 }
 
 // BuildFailedError is a build that ended FAILED.
@@ -200,6 +227,9 @@ func (e *WaitTimeoutError) Error() string {
 	for _, p := range e.Pending {
 		names = append(names, p.String())
 	}
+	if len(names) == 0 {
+		names = append(names, "no status reported yet")
+	}
 	return fmt.Sprintf("gave up waiting for the build after %s, still in progress: %s. Check again later with skillgate status --wait",
 		e.Elapsed.Round(time.Second), strings.Join(names, ", "))
 }
@@ -210,8 +240,14 @@ func (e *WaitTimeoutError) Unwrap() error { return e.Err }
 // SUCCEEDED (returning the last status), any reports FAILED
 // (*BuildFailedError), or the time runs out (*WaitTimeoutError). resources
 // is GetStatus's filter; empty waits on whatever the status reports.
-func WaitForBuild(ctx context.Context, c *Client, skillID string, resources []string, opts WaitOptions) (*SkillStatus, error) {
+func WaitForBuild(ctx context.Context, c StatusGetter, skillID string, resources []string, opts WaitOptions) (*SkillStatus, error) {
 	var st *SkillStatus
+	if report := opts.OnProgress; report != nil {
+		opts.OnProgress = func(p Progress) {
+			p.Status = st
+			report(p)
+		}
+	}
 	err := poll(ctx, opts, func(ctx context.Context) ([]ResourceState, bool, error) {
 		next, err := c.GetStatus(ctx, skillID, resources...)
 		if err != nil {

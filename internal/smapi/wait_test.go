@@ -57,7 +57,7 @@ func TestWaitForBuild(t *testing.T) {
 		statusSequence(t, f, inProgress, inProgress, modelStep2, succeeded)
 		var lines []string
 		opts := fastWait
-		opts.Heartbeat = time.Hour
+		opts.Schedule.Heartbeat = time.Hour
 		opts.OnProgress = func(p Progress) {
 			var s []string
 			for _, st := range p.States {
