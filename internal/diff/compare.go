@@ -143,26 +143,18 @@ func (r *Result) Sections() []string {
 // hosted icon URLs for file:// assets, endpoints the infrastructure owns) are
 // not changes; see ForDeploy.
 func Compare(local, live []byte, opts Options) (*Result, error) {
-	l, err := jsoncanon.Decode(local)
+	m, err := plan(local, live)
 	if err != nil {
-		return nil, fmt.Errorf("repository manifest: %w", err)
+		return nil, err
 	}
-	r, err := jsoncanon.Decode(live)
-	if err != nil {
-		return nil, fmt.Errorf("live manifest: %w", err)
-	}
-	p := planner{}
-	planned, _ := p.merge(l, r, true, nil)
-	if p.err != nil {
-		return nil, p.err
-	}
+	l, r, planned := m.local, m.live, m.planned
 
 	rep := &reporter{}
 	cmp.Equal(r, planned, cmp.Comparer(numbersEqual), cmp.Reporter(rep))
 	if rep.err != nil {
 		return nil, rep.err
 	}
-	changes := append(rep.changes, p.notes...)
+	changes := append(rep.changes, m.notes...)
 	sortChanges(changes)
 
 	res := &Result{Changes: changes}

@@ -24,20 +24,34 @@ import (
 // live, so "no changes" in the plan means ForDeploy(local, live) and live
 // have the same canonical form.
 func ForDeploy(local, live []byte) ([]byte, error) {
-	l, err := jsoncanon.Decode(local)
+	m, err := plan(local, live)
 	if err != nil {
-		return nil, fmt.Errorf("repository manifest: %w", err)
+		return nil, err
 	}
-	r, err := jsoncanon.Decode(live)
-	if err != nil {
-		return nil, fmt.Errorf("live manifest: %w", err)
+	return jsoncanon.MarshalIndent(m.planned)
+}
+
+// merged is both manifests decoded and the planned one built from them.
+type merged struct {
+	local, live, planned any
+	notes                []Change // the places where planned kept a live value
+}
+
+// plan decodes both manifests and merges them into the planned one: what
+// Compare diffs against live and ForDeploy sends.
+func plan(local, live []byte) (merged, error) {
+	var m merged
+	var err error
+	if m.local, err = jsoncanon.Decode(local); err != nil {
+		return m, fmt.Errorf("repository manifest: %w", err)
+	}
+	if m.live, err = jsoncanon.Decode(live); err != nil {
+		return m, fmt.Errorf("live manifest: %w", err)
 	}
 	p := planner{}
-	planned, _ := p.merge(l, r, true, nil)
-	if p.err != nil {
-		return nil, p.err
-	}
-	return jsoncanon.MarshalIndent(planned)
+	m.planned, _ = p.merge(m.local, m.live, true, nil)
+	m.notes = p.notes
+	return m, p.err
 }
 
 // planner builds the planned manifest and notes every place where it kept a

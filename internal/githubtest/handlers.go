@@ -217,6 +217,15 @@ func (s *Server) writesForbidden(w http.ResponseWriter) bool {
 	return forbid
 }
 
+// commentWrite admits a comment write, as GitHub checks it: the token may
+// write (403 otherwise), then the body is valid (422 otherwise).
+func (s *Server) commentWrite(w http.ResponseWriter, r *http.Request) (string, bool) {
+	if s.writesForbidden(w) {
+		return "", false
+	}
+	return decodeCommentBody(w, r)
+}
+
 func (s *Server) createComment(w http.ResponseWriter, r *http.Request) {
 	owner, repo := r.PathValue("owner"), r.PathValue("repo")
 	issue, err := strconv.Atoi(r.PathValue("number"))
@@ -224,10 +233,7 @@ func (s *Server) createComment(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", docsBase)
 		return
 	}
-	if s.writesForbidden(w) {
-		return
-	}
-	body, ok := decodeCommentBody(w, r)
+	body, ok := s.commentWrite(w, r)
 	if !ok {
 		return
 	}
@@ -272,10 +278,7 @@ func (s *Server) updateComment(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if s.writesForbidden(w) {
-		return
-	}
-	body, ok := decodeCommentBody(w, r)
+	body, ok := s.commentWrite(w, r)
 	if !ok {
 		return
 	}
