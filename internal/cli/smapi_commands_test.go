@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -183,24 +182,6 @@ func writeFile(t *testing.T, name, content string) string {
 	return p
 }
 
-// cliClock is a clock the test steps, for certification and publication.
-type cliClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *cliClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *cliClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // TestSMAPIVendorIDMissing: without ASK_VENDOR_ID, the commands that need a
 // vendor id say to set it, and do not offer an access token instead.
 func TestSMAPIVendorIDMissing(t *testing.T) {
@@ -313,7 +294,7 @@ func TestSMAPICertificationCommands(t *testing.T) {
 // --publishes-at, followed to SUCCEEDED, then hidden and removed.
 func TestSMAPIPublicationCommands(t *testing.T) {
 	t.Parallel()
-	clock := &cliClock{t: time.Now().UTC().Truncate(time.Second)}
+	clock := smapitest.NewClock(time.Now().UTC().Truncate(time.Second))
 	// The clock first: WithSkill stamps the skill's creation with it.
 	srv := smapitest.NewServer(smapitest.WithClock(clock.Now), smapitest.WithVendor("M1CLIVENDOR"),
 		smapitest.WithSkill(cliSkill, []byte(cliManifest)), smapitest.WithTokenTTL(48*time.Hour),

@@ -22,7 +22,7 @@ func precondition(live plan.Live) smapi.Precondition {
 // ETag is still missing (or the document changed between the two reads),
 // the deploy refuses and writes nothing more. written lists what this
 // deploy wrote before, for the message.
-func (r *runner) withETag(ctx context.Context, what string, live plan.Live, reread func(context.Context) (plan.Live, error), written []string) (plan.Live, error) {
+func (r *deployRun) withETag(ctx context.Context, what string, live plan.Live, reread func(context.Context) (plan.Live, error), written []string) (plan.Live, error) {
 	if !live.Exists() || live.ETag != "" {
 		return live, nil
 	}

@@ -38,7 +38,7 @@ type BuildStep struct {
 
 // reportModels prints each live model read and starts the outcome's
 // per-locale record from the plan.
-func (r *runner) reportModels(fresh *plan.Plan) {
+func (r *deployRun) reportModels(fresh *plan.Plan) {
 	for _, loc := range sortedLocales(fresh.Models) {
 		lm := fresh.Models[loc]
 		if lm.Exists() {
@@ -56,7 +56,7 @@ func (r *runner) reportModels(fresh *plan.Plan) {
 	}
 }
 
-func (r *runner) model(loc string) *ModelOutcome {
+func (r *deployRun) model(loc string) *ModelOutcome {
 	for i := range r.out.Models {
 		if r.out.Models[i].Locale == loc {
 			return &r.out.Models[i]
@@ -69,7 +69,7 @@ func (r *runner) model(loc string) *ModelOutcome {
 // a deploy never deletes a model, since a missing file is far more often a
 // partial checkout than a wish to remove a language. The status lists every
 // locale with a model; when it cannot be read the line is just left out.
-func (r *runner) leaveAlone(ctx context.Context) {
+func (r *deployRun) leaveAlone(ctx context.Context) {
 	if len(r.opts.Models) == 0 {
 		return
 	}
@@ -98,7 +98,7 @@ func (r *runner) leaveAlone(ctx context.Context) {
 // Only locales that will be written are checked: a live model that changed
 // since the plan but is not written is not overwritten, so there is nothing
 // to protect (the manifest works the same way: no change, no check).
-func (r *runner) modelDrift(recorded *PlanComment, live map[string]plan.Live, since string) (drifted, checked []string) {
+func (r *deployRun) modelDrift(recorded *PlanComment, live map[string]plan.Live, since string) (drifted, checked []string) {
 	if recorded == nil {
 		return nil, nil
 	}
@@ -130,7 +130,7 @@ func modelHash(s string) string {
 // 412 to any If-Match without a model). It reports false when, after
 // waiting out someone else's build, the model no longer needs writing.
 // written lists what this deploy already wrote, for the refusal message.
-func (r *runner) writeModel(ctx context.Context, loc string, lm plan.Live, written []string) (bool, error) {
+func (r *deployRun) writeModel(ctx context.Context, loc string, lm plan.Live, written []string) (bool, error) {
 	p := r.opts.Progress
 	for attempt := 0; ; attempt++ {
 		var err error
@@ -143,21 +143,7 @@ func (r *runner) writeModel(ctx context.Context, loc string, lm plan.Live, writt
 		if err != nil {
 			return false, fmt.Errorf("prepare the %s interaction model to send: %w", loc, err)
 		}
-		err = r.step("update the "+loc+" model", func() (string, error) {
-			acc, err := r.client.PutInteractionModel(ctx, r.opts.SkillID, r.opts.Stage, loc, body, precondition(lm))
-			if err != nil {
-				return "", err
-			}
-			switch {
-			case acc != nil && acc.AlreadyApplied:
-				p.Line(fmt.Sprintf("The %s model update was already applied by an attempt whose answer was lost.", loc))
-			case lm.Exists():
-				p.Line(fmt.Sprintf("Update of the %s interaction model accepted (If-Match %s).", loc, lm.ETag))
-			default:
-				p.Line(fmt.Sprintf("New %s interaction model accepted (no live model, so no If-Match).", loc))
-			}
-			return "ACCEPTED", nil
-		})
+		err = r.putModel(ctx, loc, body, lm)
 		var apiErr *smapi.Error
 		switch {
 		case err == nil:
@@ -217,6 +203,26 @@ func (r *runner) writeModel(ctx context.Context, loc string, lm plan.Live, writt
 	}
 }
 
+// putModel sends one PUT of loc's model, based on the read lm, as a step.
+func (r *deployRun) putModel(ctx context.Context, loc string, body []byte, lm plan.Live) error {
+	p := r.opts.Progress
+	return r.step("update the "+loc+" model", func() (string, error) {
+		acc, err := r.client.PutInteractionModel(ctx, r.opts.SkillID, r.opts.Stage, loc, body, precondition(lm))
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case acc != nil && acc.AlreadyApplied:
+			p.Line(fmt.Sprintf("The %s model update was already applied by an attempt whose answer was lost.", loc))
+		case lm.Exists():
+			p.Line(fmt.Sprintf("Update of the %s interaction model accepted (If-Match %s).", loc, lm.ETag))
+		default:
+			p.Line(fmt.Sprintf("New %s interaction model accepted (no live model, so no If-Match).", loc))
+		}
+		return "ACCEPTED", nil
+	})
+}
+
 // alreadyWritten tells, after a failure part-way, what this deploy had
 // already written: those builds go on regardless.
 func alreadyWritten(written []string, skillID string) string {
@@ -228,7 +234,7 @@ func alreadyWritten(written []string, skillID string) string {
 
 // recordBuilds copies each written model's build status and steps from the
 // last status answer into the outcome.
-func (r *runner) recordBuilds(st *smapi.SkillStatus, locales []string) {
+func (r *deployRun) recordBuilds(st *smapi.SkillStatus, locales []string) {
 	if st == nil {
 		return
 	}

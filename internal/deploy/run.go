@@ -96,8 +96,8 @@ func Run(ctx context.Context, client Client, opts Options) (*Outcome, error) {
 		out.Errors = append(out.Errors, err.Error())
 		return out, err
 	}
-	r := &runner{client: client, opts: opts, out: out, start: opts.Now()}
-	err = r.run(ctx)
+	r := &deployRun{client: client, opts: opts, out: out, start: opts.Now()}
+	err = r.execute(ctx)
 	if err != nil && ctx.Err() != nil {
 		err = &InterruptedError{SkillID: opts.SkillID, Accepted: r.accepted, Err: err}
 		opts.Progress.Error(err.Error())
@@ -109,7 +109,10 @@ func Run(ctx context.Context, client Client, opts Options) (*Outcome, error) {
 	return out, err
 }
 
-type runner struct {
+// deployRun is the state of one deploy while Run carries it out; its
+// execute method is the order of the steps. (Run is the package's entry
+// point, deployRun what it works on, execute the flow.)
+type deployRun struct {
 	client Client
 	opts   Options
 	out    *Outcome
@@ -121,7 +124,7 @@ type runner struct {
 }
 
 // step times fn and records it in the outcome.
-func (r *runner) step(name string, fn func() (string, error)) error {
+func (r *deployRun) step(name string, fn func() (string, error)) error {
 	t := r.opts.Now()
 	status, err := fn()
 	if err != nil && status == "" {
@@ -131,7 +134,10 @@ func (r *runner) step(name string, fn func() (string, error)) error {
 	return err
 }
 
-func (r *runner) run(ctx context.Context) error {
+// execute is the deploy's flow: find the plan, read and compare the live
+// skill, guard against drift, write what changed (the manifest first), wait
+// for the builds, submit.
+func (r *deployRun) execute(ctx context.Context) error {
 	p := r.opts.Progress
 	recorded, err := r.findPlan(ctx)
 	if err != nil {
@@ -192,7 +198,7 @@ func (r *runner) run(ctx context.Context) error {
 
 // findPlan reads the plan comment of the merged pull request, when the
 // options say where to look; nil when there is none.
-func (r *runner) findPlan(ctx context.Context) (*PlanComment, error) {
+func (r *deployRun) findPlan(ctx context.Context) (*PlanComment, error) {
 	src := r.opts.Plan
 	if src == nil || src.Finder == nil {
 		return nil, nil
@@ -228,7 +234,7 @@ func (r *runner) findPlan(ctx context.Context) (*PlanComment, error) {
 
 // plan makes the plan of the repository against the live skill as it is
 // now, timing each read as a step, and starts the outcome from it.
-func (r *runner) plan(ctx context.Context) (*plan.Plan, error) {
+func (r *deployRun) plan(ctx context.Context) (*plan.Plan, error) {
 	fresh, err := plan.New(ctx, r.client, r.opts.repo, plan.Options{
 		SkillID: r.opts.SkillID, Stage: r.opts.Stage, Step: r.step,
 	})
@@ -247,7 +253,7 @@ func (r *runner) plan(ctx context.Context) (*plan.Plan, error) {
 // writeManifest PUTs the manifest with the If-Match of the read. It
 // reports false when, after waiting out someone else's update, the live
 // manifest already matches the repository.
-func (r *runner) writeManifest(ctx context.Context, live plan.Live) (bool, *smapi.Accepted, error) {
+func (r *deployRun) writeManifest(ctx context.Context, live plan.Live) (bool, *smapi.Accepted, error) {
 	p := r.opts.Progress
 	for attempt := 0; ; attempt++ {
 		var err error
@@ -326,7 +332,7 @@ func (r *runner) writeManifest(ctx context.Context, live plan.Live) (bool, *smap
 }
 
 // readManifest reads the live manifest again, as a step.
-func (r *runner) readManifest(ctx context.Context) (plan.Live, error) {
+func (r *deployRun) readManifest(ctx context.Context) (plan.Live, error) {
 	var lm plan.Live
 	err := r.step("read the live manifest", func() (string, error) {
 		var err error
@@ -349,7 +355,7 @@ func (r *runner) readManifest(ctx context.Context) (plan.Live, error) {
 // Only what is about to be written is checked: the manifest when it
 // changes, and each changed model whose locale the plan recorded. A live
 // change that is not written is not overwritten.
-func (r *runner) guard(recorded *PlanComment, live plan.Live, models map[string]plan.Live) error {
+func (r *deployRun) guard(recorded *PlanComment, live plan.Live, models map[string]plan.Live) error {
 	p := r.opts.Progress
 	wantETag, wantSHA, from := r.opts.ExpectETag, r.opts.ExpectSHA256, "the expected version"
 	if recorded != nil {
@@ -446,11 +452,11 @@ func unplanned(recorded *PlanComment, changes *diff.Result) string {
 
 // drifted applies the drift mode to a live manifest that is no longer the
 // expected one; extra, when not empty, says what changed.
-func (r *runner) drifted(wantETag, wantSHA string, live plan.Live, since, extra string) error {
+func (r *deployRun) drifted(wantETag, wantSHA string, live plan.Live, since, extra string) error {
 	return r.drift(r.manifestDrift(wantETag, wantSHA, live, since, extra), wantETag, live.ETag, nil)
 }
 
-func (r *runner) manifestDrift(wantETag, wantSHA string, live plan.Live, since, extra string) string {
+func (r *deployRun) manifestDrift(wantETag, wantSHA string, live plan.Live, since, extra string) string {
 	return fmt.Sprintf("the live manifest of %s changed %s: expected ETag %s (sha256 %s), found ETag %s (sha256 %s)%s",
 		r.opts.SkillID, since, orUnknown(wantETag), orUnknown(short(wantSHA)), live.ETag, short(live.SHA256), extra)
 }
@@ -458,7 +464,7 @@ func (r *runner) manifestDrift(wantETag, wantSHA string, live plan.Live, since, 
 // drift applies the drift mode to what, the description of every live
 // change found. written lists what this deploy already wrote before the
 // drift showed (only after waiting out someone else's build).
-func (r *runner) drift(what, wantETag, liveETag string, written []string) error {
+func (r *deployRun) drift(what, wantETag, liveETag string, written []string) error {
 	switch r.opts.Drift {
 	case DriftIgnore:
 		r.out.PlanNote = "Drift ignored (drift: ignore): " + what + "."
@@ -483,7 +489,7 @@ func (r *runner) drift(what, wantETag, liveETag string, written []string) error 
 	})
 }
 
-func (r *runner) refuse(e *RefusedError) error {
+func (r *deployRun) refuse(e *RefusedError) error {
 	r.out.Status = StatusFailed
 	r.out.Refused = e.Reason
 	r.opts.Progress.Error(e.Error())
@@ -492,7 +498,7 @@ func (r *runner) refuse(e *RefusedError) error {
 
 // afterPut waits for the build of everything written, records the new
 // ETag, then submits.
-func (r *runner) afterPut(ctx context.Context, acc *smapi.Accepted, manifest bool, locales []string) error {
+func (r *deployRun) afterPut(ctx context.Context, acc *smapi.Accepted, manifest bool, locales []string) error {
 	st, err := r.wait(ctx, "build", true, manifest, locales)
 	r.recordBuilds(st, locales)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 )
 
 // submit runs the submission asked for after a successful build.
-func (r *runner) submit(ctx context.Context) error {
+func (r *deployRun) submit(ctx context.Context) error {
 	switch r.opts.Submit {
 	case SubmitCertification:
 		return r.step("submit for certification", func() (string, error) {
@@ -30,7 +30,7 @@ func (r *runner) submit(ctx context.Context) error {
 // final status: SUCCEEDED, FAILED, CANCELLED, or SCHEDULED for a publication
 // set for later. Past the deploy's timeout it reports the status it last saw
 // without failing: the manifest is deployed and the publication goes on.
-func (r *runner) publish(ctx context.Context) error {
+func (r *deployRun) publish(ctx context.Context) error {
 	p := r.opts.Progress
 	at := r.opts.PublishesAt
 	var status string

@@ -27,7 +27,7 @@ const (
 // retries does not end the wait: the build goes on regardless, so the next
 // poll may well succeed. ours is false while waiting out someone else's
 // build after a 409, whose failure is not this deploy's error.
-func (r *runner) wait(ctx context.Context, stepName string, ours, manifest bool, locales []string) (*smapi.SkillStatus, error) {
+func (r *deployRun) wait(ctx context.Context, stepName string, ours, manifest bool, locales []string) (*smapi.SkillStatus, error) {
 	p := r.opts.Progress
 	resources := waitedOn(manifest, locales)
 	p.Group("Waiting for the build of " + r.opts.SkillID)
@@ -88,7 +88,7 @@ func waitedOn(manifest bool, locales []string) []string {
 // buildError reports the FAILED resources of a build, each errors[].message
 // as one annotation. Another deploy's failed build (ours is false) is not
 // this deploy's error: its messages are lines, not annotations.
-func (r *runner) buildError(failed []smapi.ResourceState, elapsed time.Duration, ours bool) *BuildError {
+func (r *deployRun) buildError(failed []smapi.ResourceState, elapsed time.Duration, ours bool) *BuildError {
 	be := &BuildError{Elapsed: elapsed.String()}
 	for _, s := range failed {
 		if len(s.Errors) == 0 {
@@ -111,7 +111,7 @@ func (r *runner) buildError(failed []smapi.ResourceState, elapsed time.Duration,
 	return be
 }
 
-func (r *runner) timeout(pending []smapi.ResourceState, start time.Time, resources, locales []string) error {
+func (r *deployRun) timeout(pending []smapi.ResourceState, start time.Time, resources, locales []string) error {
 	be := &BuildError{TimedOut: true, Elapsed: round(r.opts.Now().Sub(start)).String()}
 	for _, s := range pending {
 		name := s.Name()
@@ -165,7 +165,7 @@ func round(d time.Duration) time.Duration {
 // progress, the deploy waits for that build as if it had started it;
 // FAILED, it reports that build's errors and fails; only over a build that
 // SUCCEEDED (or none reported) is it NO_CHANGES.
-func (r *runner) settled(ctx context.Context) error {
+func (r *deployRun) settled(ctx context.Context) error {
 	p := r.opts.Progress
 	locales := sortedLocales(r.opts.Models)
 	resources := waitedOn(true, locales)

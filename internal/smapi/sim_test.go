@@ -159,25 +159,6 @@ func BenchmarkGetManifestSimulator(b *testing.B) {
 	}
 }
 
-// simClock is a clock the test steps, for the simulator's certification
-// and publication timelines.
-type simClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *simClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *simClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // logged returns the simulator's log entries for method and path.
 func logged(s *smapitest.Server, method, path string) []smapitest.Request {
 	var out []smapitest.Request
@@ -213,7 +194,7 @@ func wantStatus(t *testing.T, what string, err error, status int) *smapi.Error {
 func TestSimulatorPublication(t *testing.T) {
 	t.Parallel()
 	const skill = "amzn1.ask.skill.sim-publication"
-	clock := &simClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	clock := smapitest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	// The clock first: WithSkill stamps the skill's creation with it.
 	s := smapitest.NewServer(smapitest.WithClock(clock.Now), smapitest.WithVendor("M1SIMVENDOR"),
 		smapitest.WithSkill(skill, []byte(simManifest)), smapitest.WithTokenTTL(24*time.Hour),

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -24,35 +23,17 @@ const testManifest = `{
 
 const testModel = `{"interactionModel": {"languageModel": {"invocationName": "sample", "intents": []}}}`
 
-// fakeClock is stepped by tests; the server reads it on every request.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type harness struct {
 	t      *testing.T
 	s      *Server
-	clock  *fakeClock
+	clock  *Clock
 	token  string
 	client *http.Client // does not follow redirects, so tests see 303
 }
 
 func newHarness(t *testing.T, opts ...Option) *harness {
 	t.Helper()
-	clock := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	clock := NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	s := NewServer(append([]Option{WithClock(clock.Now)}, opts...)...)
 	t.Cleanup(s.Close)
 	h := &harness{t: t, s: s, clock: clock, client: &http.Client{
