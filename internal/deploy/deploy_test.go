@@ -442,17 +442,7 @@ func (i *interceptor) RoundTrip(r *http.Request) (*http.Response, error) {
 func (h *harness) intercepted(before func()) *smapi.Client {
 	h.t.Helper()
 	base := h.sim.Client()
-	hc := &http.Client{Transport: &interceptor{next: base.Transport, method: http.MethodPut, path: "/stages/development/manifest", before: before}}
-	c, err := smapi.NewClient(smapi.Config{
-		BaseURL: h.sim.URL, LWAURL: h.sim.URL,
-		ClientID: testClientID, ClientSecret: testClientSecret, RefreshToken: testRefreshToken,
-		HTTPClient: hc, Debug: h,
-		Retry: smapi.RetryPolicy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond},
-	})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return c
+	return h.newClientWith(&http.Client{Transport: &interceptor{next: base.Transport, method: http.MethodPut, path: "/stages/development/manifest", before: before}})
 }
 
 func TestPreconditionFailed(t *testing.T) {

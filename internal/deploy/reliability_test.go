@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/smapitest"
 )
 
@@ -37,17 +36,7 @@ func (s *stripETag) RoundTrip(r *http.Request) (*http.Response, error) {
 // withoutETag makes h's client read suffix without an ETag times times.
 func (h *harness) withoutETag(suffix string, times int32) {
 	h.t.Helper()
-	hc := &http.Client{Transport: &stripETag{next: h.sim.Client().Transport, suffix: suffix, times: times}}
-	c, err := smapi.NewClient(smapi.Config{
-		BaseURL: h.sim.URL, LWAURL: h.sim.URL,
-		ClientID: testClientID, ClientSecret: testClientSecret, RefreshToken: testRefreshToken,
-		HTTPClient: hc, Debug: h,
-		Retry: smapi.RetryPolicy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond},
-	})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	h.client = c
+	h.client = h.newClientWith(&http.Client{Transport: &stripETag{next: h.sim.Client().Transport, suffix: suffix, times: times}})
 }
 
 // TestNoETagNoWrite: a live manifest read without an ETag is read once more;
