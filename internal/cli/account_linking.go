@@ -28,18 +28,7 @@ func runAccountLinkingGet(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return smapiExit(env, name, err)
 	}
-	if o.json {
-		return jsonDone(env, name, struct {
-			SkillID string  `json:"skillId"`
-			Stage   string  `json:"stage"`
-			ETag    string  `json:"etag"`
-			Body    rawJSON `json:"body"`
-		}{skillID, stage.value, a.ETag, rawJSON(a.Body)})
-	}
-	if a.ETag != "" {
-		fmt.Fprintf(env.Stderr, "ETag: %s\n", a.ETag)
-	}
-	return jsonDone(env, name, rawJSON(a.Body))
+	return documentOut(env, &o, name, document{SkillID: skillID, Stage: stage.value, ETag: a.ETag, Body: rawJSON(a.Body)})
 }
 
 func runAccountLinkingPut(ctx context.Context, env *Env, args []string) int {
@@ -50,18 +39,7 @@ func runAccountLinkingPut(ctx context.Context, env *Env, args []string) int {
 	addSMAPIFlags(fs, &o, true)
 	stage := stageFlag(fs)
 	ifMatch := fs.String("if-match", "", "ETag the change is based on; SMAPI refuses (412) when it changed since (default: the ETag of a read just before the write)")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	body, code, ok := readInput(env, name, fs.Args(), "account linking")
-	if !ok {
-		return code
-	}
-	skillID, code, ok := smapiSkillID(env, name, &o)
-	if !ok {
-		return code
-	}
-	c, code, ok := smapiClient(env, name, &o)
+	c, skillID, body, code, ok := smapiPutSetup(env, name, fs, &o, args, "account linking", nil)
 	if !ok {
 		return code
 	}

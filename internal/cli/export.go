@@ -51,11 +51,7 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "skillgate %s: --timeout must be positive\n", name)
 		return ExitUsage
 	}
-	if o.skillID == "" {
-		fmt.Fprintf(env.Stderr, "skillgate %s: --skill-id is required: the skill to export\n", name)
-		return ExitUsage
-	}
-	c, code, ok := smapiClient(env, name, &o)
+	c, code, ok := smapiClientForSkillID(env, name, &o, ": the skill to export")
 	if !ok {
 		return code
 	}

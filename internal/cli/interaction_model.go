@@ -45,17 +45,7 @@ func runInteractionModelGet(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return smapiExit(env, name, err)
 	}
-	if o.json {
-		return jsonDone(env, name, struct {
-			SkillID string  `json:"skillId"`
-			Stage   string  `json:"stage"`
-			Locale  string  `json:"locale"`
-			ETag    string  `json:"etag"`
-			Body    rawJSON `json:"body"`
-		}{skillID, stage.value, *locale, m.ETag, rawJSON(m.Body)})
-	}
-	fmt.Fprintf(env.Stderr, "ETag: %s\n", m.ETag)
-	return jsonDone(env, name, rawJSON(m.Body))
+	return documentOut(env, &o, name, document{SkillID: skillID, Stage: stage.value, Locale: *locale, ETag: m.ETag, Body: rawJSON(m.Body)})
 }
 
 func runInteractionModelHead(ctx context.Context, env *Env, args []string) int {
@@ -84,21 +74,7 @@ func runInteractionModelPut(ctx context.Context, env *Env, args []string) int {
 	stage, locale, fs := modelFlags(env, name, "--skill-id ID --locale L [--stage S] [--if-match ETAG] [FILE]",
 		"Replace a locale's interaction model with FILE (or stdin) and start its build\n(PUT …/interactionModel/locales/{locale}). Follow the build with\nskillgate status --resource interactionModel --wait.", &o)
 	ifMatch := fs.String("if-match", "", "ETag the change is based on; SMAPI refuses (412) when the model changed since (default: the ETag of a read just before the write)")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if !needLocale(env, name, locale)() {
-		return ExitUsage
-	}
-	body, code, ok := readInput(env, name, fs.Args(), "interaction model")
-	if !ok {
-		return code
-	}
-	skillID, code, ok := smapiSkillID(env, name, &o)
-	if !ok {
-		return code
-	}
-	c, code, ok := smapiClient(env, name, &o)
+	c, skillID, body, code, ok := smapiPutSetup(env, name, fs, &o, args, "interaction model", needLocale(env, name, locale))
 	if !ok {
 		return code
 	}

@@ -49,13 +49,9 @@ func runSkillsList(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "skillgate %s: --skill-id cannot be combined with --max-results or --next-token\n", name)
 		return ExitUsage
 	}
-	c, code, ok := smapiClient(env, name, &o)
+	c, v, code, ok := smapiVendorClient(env, name, &o, *vendor)
 	if !ok {
 		return code
-	}
-	v := *vendor
-	if v == "" {
-		v = c.VendorID()
 	}
 	list, err := c.ListSkills(ctx, v, opts)
 	if err != nil {
@@ -110,17 +106,7 @@ func runSkillsGet(ctx context.Context, env *Env, args []string) int {
 		"Print a stage's manifest on stdout and its ETag on stderr\n(GET /v1/skills/{id}/stages/{stage}/manifest), so that\n\"skillgate skills get --skill-id ID > skill.json\" keeps a clean file.\nWith --json, print {\"skillId\", \"stage\", \"etag\", \"body\"} on stdout.")
 	addSMAPIFlags(fs, &o, true)
 	stage := stageFlag(fs)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if code, ok := noArgs(env, name, fs); !ok {
-		return code
-	}
-	skillID, code, ok := smapiSkillID(env, name, &o)
-	if !ok {
-		return code
-	}
-	c, code, ok := smapiClient(env, name, &o)
+	c, skillID, code, ok := smapiSetup(env, name, fs, &o, args, nil)
 	if !ok {
 		return code
 	}
@@ -128,21 +114,7 @@ func runSkillsGet(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return smapiExit(env, name, err)
 	}
-	if o.json {
-		err = printJSON(env.Stdout, struct {
-			SkillID string  `json:"skillId"`
-			Stage   string  `json:"stage"`
-			ETag    string  `json:"etag"`
-			Body    rawJSON `json:"body"`
-		}{skillID, stage.value, m.ETag, rawJSON(m.Body)})
-	} else {
-		fmt.Fprintf(env.Stderr, "ETag: %s\n", m.ETag)
-		err = printJSON(env.Stdout, m.Body)
-	}
-	if err != nil {
-		return smapiExit(env, name, err)
-	}
-	return ExitOK
+	return documentOut(env, &o, name, document{SkillID: skillID, Stage: stage.value, ETag: m.ETag, Body: rawJSON(m.Body)})
 }
 
 func runSkillsCreate(ctx context.Context, env *Env, args []string) int {
@@ -162,13 +134,9 @@ func runSkillsCreate(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	c, code, ok := smapiClient(env, name, &o)
+	c, v, code, ok := smapiVendorClient(env, name, &o, *vendor)
 	if !ok {
 		return code
-	}
-	v := *vendor
-	if v == "" {
-		v = c.VendorID()
 	}
 	id, acc, err := c.CreateSkill(ctx, v, manifest)
 	if err != nil {
@@ -219,12 +187,8 @@ func runSkillsDelete(ctx context.Context, env *Env, args []string) int {
 	if code, ok := noArgs(env, name, fs); !ok {
 		return code
 	}
-	if o.skillID == "" {
-		// Deleting is not something to infer from a project file.
-		fmt.Fprintf(env.Stderr, "skillgate %s: --skill-id is required\n", name)
-		return ExitUsage
-	}
-	c, code, ok := smapiClient(env, name, &o)
+	// Deleting is not something to infer from a project file.
+	c, code, ok := smapiClientForSkillID(env, name, &o, "")
 	if !ok {
 		return code
 	}

@@ -149,6 +149,12 @@ func smapiSetup(env *Env, name string, fs *flag.FlagSet, o *smapiOpts, args []st
 	if check != nil && !check() {
 		return nil, "", ExitUsage, false
 	}
+	return smapiTarget(env, name, o)
+}
+
+// smapiTarget resolves the skill id (flag or ask-cli project) and builds the
+// client, for a command whose flags and arguments are already read.
+func smapiTarget(env *Env, name string, o *smapiOpts) (*smapi.Client, string, int, bool) {
 	skillID, code, ok := smapiSkillID(env, name, o)
 	if !ok {
 		return nil, "", code, false
@@ -158,6 +164,71 @@ func smapiSetup(env *Env, name string, fs *flag.FlagSet, o *smapiOpts, args []st
 		return nil, "", code, false
 	}
 	return c, skillID, ExitOK, true
+}
+
+// smapiClientForSkillID builds the client for a command that must be told
+// which skill it acts on: --skill-id, never the id of an ask-cli project
+// (why, when not empty, follows "--skill-id is required" in the message).
+func smapiClientForSkillID(env *Env, name string, o *smapiOpts, why string) (*smapi.Client, int, bool) {
+	if o.skillID == "" {
+		fmt.Fprintf(env.Stderr, "skillgate %s: --skill-id is required%s\n", name, why)
+		return nil, ExitUsage, false
+	}
+	return smapiClient(env, name, o)
+}
+
+// smapiVendorClient builds the client for a command that names a vendor:
+// --vendor-id when given, else the client's ($ASK_VENDOR_ID).
+func smapiVendorClient(env *Env, name string, o *smapiOpts, vendor string) (*smapi.Client, string, int, bool) {
+	c, code, ok := smapiClient(env, name, o)
+	if !ok {
+		return nil, "", code, false
+	}
+	if vendor == "" {
+		vendor = c.VendorID()
+	}
+	return c, vendor, ExitOK, true
+}
+
+// smapiPutSetup reads a write command's flags, its FILE (or stdin) holding
+// what, the skill id and the client; check runs after the flags.
+func smapiPutSetup(env *Env, name string, fs *flag.FlagSet, o *smapiOpts, args []string, what string, check func() bool) (*smapi.Client, string, []byte, int, bool) {
+	if code, ok := parse(fs, args); !ok {
+		return nil, "", nil, code, false
+	}
+	if check != nil && !check() {
+		return nil, "", nil, ExitUsage, false
+	}
+	body, code, ok := readInput(env, name, fs.Args(), what)
+	if !ok {
+		return nil, "", nil, code, false
+	}
+	c, skillID, code, ok := smapiTarget(env, name, o)
+	return c, skillID, body, code, ok
+}
+
+// document is what the get commands print with --json: the body SMAPI sent
+// and where it came from.
+type document struct {
+	SkillID string  `json:"skillId"`
+	Stage   string  `json:"stage"`
+	Locale  string  `json:"locale,omitempty"`
+	ETag    string  `json:"etag"`
+	Body    rawJSON `json:"body"`
+}
+
+// documentOut prints a document read from SMAPI: with --json the whole
+// document on stdout; otherwise the body, indented but otherwise as SMAPI
+// sent it, on stdout and the ETag on stderr, so that redirecting stdout
+// keeps a clean file.
+func documentOut(env *Env, o *smapiOpts, name string, d document) int {
+	if o.json {
+		return jsonDone(env, name, d)
+	}
+	if d.ETag != "" {
+		fmt.Fprintf(env.Stderr, "ETag: %s\n", d.ETag)
+	}
+	return jsonDone(env, name, []byte(d.Body))
 }
 
 // acceptedOut reports an accepted asynchronous request.

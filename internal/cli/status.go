@@ -44,11 +44,7 @@ func runStatus(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "skillgate %s: --timeout must be positive\n", name)
 		return ExitUsage
 	}
-	skillID, code, ok := smapiSkillID(env, name, &o)
-	if !ok {
-		return code
-	}
-	c, code, ok := smapiClient(env, name, &o)
+	c, skillID, code, ok := smapiTarget(env, name, &o)
 	if !ok {
 		return code
 	}
