@@ -1,12 +1,13 @@
 // Command skillgate validates, diffs and deploys Alexa skill packages kept in a
-// Git repository. It is both a GitHub Action (Docker) and a command-line tool;
-// see README.md.
+// Git repository. It is both a GitHub Action (a composite action running the
+// release binary) and a command-line tool; see README.md.
 package main
 
 import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/skillgate/skillgate/internal/cli"
@@ -16,7 +17,17 @@ func main() {
 	os.Exit(run())
 }
 
+// gcPercent replaces Go's default of 100. A skillgate process is short and
+// its heap small (a few MB, the largest a skill package or a manifest): with
+// 400 a typical command ends before its first collection, which saved about
+// 4 ms of a cold `skillgate validate` (BenchmarkCold), for a few MB more
+// memory at most. GOGC in the environment still decides when it is set.
+const gcPercent = 400
+
 func run() int {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return cli.Run(ctx, os.Args[1:], &cli.Env{
