@@ -56,6 +56,7 @@ func TestExitCodePolicy(t *testing.T) {
 		{"diff", append([]string{"diff", pkg}, id...)},
 		{"deploy", append([]string{"deploy", pkg, "--timeout", "5s"}, id...)},
 		{"status", append([]string{"status"}, id...)},
+		{"export", append([]string{"export", "--timeout", "5s", t.TempDir()}, id...)},
 		{"skills list", []string{"skills", "list"}},
 		{"skills get", append([]string{"skills", "get"}, id...)},
 		{"skills create", []string{"skills", "create", pkg}},
