@@ -172,18 +172,21 @@ func (s *step) failOn() validate.Severity {
 	return validate.Error
 }
 
-// smapiClient builds the SMAPI client from the inputs and, as on the
-// command line, the per-request deadline from SKILLGATE_REQUEST_TIMEOUT
-// (set it in the step's env). smapi.NewClient applies the same defaults
+// smapiClient builds the SMAPI client from the inputs. The per-request
+// deadline is the request-timeout input, else SKILLGATE_REQUEST_TIMEOUT
+// as on the command line; smapi.NewClient applies the same defaults
 // (deadline, retries) as for the CLI. The access token it obtains is
 // redacted by the client itself; the inputs are masked above.
 func (s *step) smapiClient() (*smapi.Client, error) {
 	if !s.in.hasCredentials() {
 		return nil, exitcode.AsUsage(&InputError{Input: "client-id, client-secret, refresh-token", Value: "", Want: "all three LWA credentials are needed to talk to SMAPI: pass them from repository secrets (README, \"Credentials\")"})
 	}
-	timeout, err := smapi.ParseRequestTimeout(s.cfg.Getenv(smapi.EnvRequestTimeout))
-	if err != nil {
-		return nil, &smapi.ConfigError{Problem: smapi.EnvRequestTimeout + ": " + err.Error()}
+	timeout := s.in.RequestTimeout
+	if timeout == 0 {
+		var err error
+		if timeout, err = smapi.ParseRequestTimeout(s.cfg.Getenv(smapi.EnvRequestTimeout)); err != nil {
+			return nil, &smapi.ConfigError{Problem: smapi.EnvRequestTimeout + ": " + err.Error()}
+		}
 	}
 	return smapi.NewClient(smapi.Config{
 		BaseURL:        s.in.SMAPIURL,

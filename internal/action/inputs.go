@@ -10,6 +10,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/skillgate/skillgate/internal/deploy"
+	"github.com/skillgate/skillgate/internal/smapi"
 )
 
 // Inputs are the Action's inputs (action.yml), read from INPUT_<NAME> with the
@@ -28,10 +29,13 @@ type Inputs struct {
 	Submit       string
 	PublishesAt  time.Time
 	Timeout      time.Duration
-	FailOn       string
-	Drift        string
-	SMAPIURL     string
-	LWAURL       string
+	// RequestTimeout is the deadline of each SMAPI or LWA request; zero
+	// leaves it to SKILLGATE_REQUEST_TIMEOUT, else smapi's 30 s.
+	RequestTimeout time.Duration
+	FailOn         string
+	Drift          string
+	SMAPIURL       string
+	LWAURL         string
 }
 
 // InputError is a bad input value: the step fails with exit code 2.
@@ -103,6 +107,10 @@ func readInputs(getenv func(string) string) (Inputs, error) {
 	t := get("timeout", "15m")
 	if in.Timeout, err = time.ParseDuration(t); err != nil || in.Timeout <= 0 {
 		return in, &InputError{Input: "timeout", Value: t, Want: "use a positive Go duration such as 15m or 90s"}
+	}
+	rt := get("request-timeout", "")
+	if in.RequestTimeout, err = smapi.ParseRequestTimeout(rt); err != nil {
+		return in, &InputError{Input: "request-timeout", Value: rt, Want: "use a positive Go duration such as 30s or 2m, or leave it empty for the default"}
 	}
 	p := get("publishes-at", "")
 	if in.PublishesAt, err = deploy.ParsePublishesAt(p, in.Submit); err != nil {

@@ -39,11 +39,11 @@ func TestRequestTimeout(t *testing.T) {
 			want: []string{"did not answer within 150ms"}},
 		{name: "malformed variable", args: []string{"skills", "get", "--skill-id", "amzn1.ask.skill.t"}, env: map[string]string{"SKILLGATE_REQUEST_TIMEOUT": "soon"}, wantCode: ExitUsage,
 			want: []string{`SKILLGATE_REQUEST_TIMEOUT: "soon" is not a positive duration`}},
-		{name: "Action", args: []string{"action"}, wantCode: ExitFailed, env: map[string]string{
-			"ASK_ACCESS_TOKEN": "", "SKILLGATE_REQUEST_TIMEOUT": "200ms", "GITHUB_EVENT_NAME": "workflow_dispatch", "INPUT_MODE": "plan",
-			"INPUT_SKILL-PACKAGE": "../../testdata/packages/valid", "INPUT_SKILL-ID": "amzn1.ask.skill.t", "INPUT_STAGE": "development", "INPUT_FAIL-ON": "error",
-			"INPUT_CLIENT-ID": "id", "INPUT_CLIENT-SECRET": "secret", "INPUT_REFRESH-TOKEN": "refresh", "INPUT_SMAPI-URL": srv.URL, "INPUT_LWA-URL": srv.URL,
-		}, want: []string{"Login with Amazon at " + host + " did not answer within 200ms", "ASK_LWA_TOKEN_HOST"}},
+		{name: "Action", args: []string{"action"}, wantCode: ExitFailed, env: actionTimeoutVars(srv.URL, map[string]string{"SKILLGATE_REQUEST_TIMEOUT": "200ms"}), want: []string{"Login with Amazon at " + host + " did not answer within 200ms", "ASK_LWA_TOKEN_HOST"}},
+		{name: "Action input wins", args: []string{"action"}, wantCode: ExitFailed, env: actionTimeoutVars(srv.URL, map[string]string{"INPUT_REQUEST-TIMEOUT": "150ms", "SKILLGATE_REQUEST_TIMEOUT": "1h"}),
+			want: []string{"did not answer within 150ms"}},
+		{name: "Action input malformed", args: []string{"action"}, wantCode: ExitUsage, env: actionTimeoutVars(srv.URL, map[string]string{"INPUT_REQUEST-TIMEOUT": "15"}),
+			want: []string{`input request-timeout: "15" is not valid`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,4 +71,18 @@ func TestRequestTimeout(t *testing.T) {
 			}
 		})
 	}
+}
+
+// actionTimeoutVars are the Action's inputs for a plan against url, with
+// extra on top.
+func actionTimeoutVars(url string, extra map[string]string) map[string]string {
+	v := map[string]string{
+		"ASK_ACCESS_TOKEN": "", "GITHUB_EVENT_NAME": "workflow_dispatch", "INPUT_MODE": "plan",
+		"INPUT_SKILL-PACKAGE": "../../testdata/packages/valid", "INPUT_SKILL-ID": "amzn1.ask.skill.t",
+		"INPUT_CLIENT-ID": "id", "INPUT_CLIENT-SECRET": "secret", "INPUT_REFRESH-TOKEN": "refresh", "INPUT_SMAPI-URL": url, "INPUT_LWA-URL": url,
+	}
+	for k, x := range extra {
+		v[k] = x
+	}
+	return v
 }
