@@ -8,11 +8,7 @@ import (
 
 // modelOf finds the interaction model addressed by the request path.
 func (s *Server) modelOf(c *call) (*skill, *model, response, bool) {
-	sk, resp, ok := s.lookup(c)
-	if !ok {
-		return nil, nil, resp, false
-	}
-	stName, resp, ok := readStage(c)
+	sk, stName, resp, ok := s.lookupStage(c)
 	if !ok {
 		return nil, nil, resp, false
 	}
@@ -38,9 +34,7 @@ func (s *Server) getModel(c *call) response {
 	if !ok {
 		return resp
 	}
-	r := response{status: http.StatusOK, header: http.Header{}, body: m.body}
-	r.header.Set("ETag", quoteETag(m.etag))
-	return r
+	return withETag(response{status: http.StatusOK, header: http.Header{}, body: m.body}, m.etag)
 }
 
 // headModel is HEAD on the same path: 204 with the ETag in v1.
@@ -50,19 +44,14 @@ func (s *Server) headModel(c *call) response {
 		// HEAD answers carry no body.
 		return emptyResponse(resp.status)
 	}
-	r := emptyResponse(http.StatusNoContent)
-	r.header.Set("ETag", quoteETag(m.etag))
-	return r
+	return withETag(emptyResponse(http.StatusNoContent), m.etag)
 }
 
 // putModel is PUT on the same path: stores the model and starts the
 // locale's build.
 func (s *Server) putModel(c *call) response {
-	sk, resp, ok := s.lookup(c)
+	sk, resp, ok := s.lookupWritable(c)
 	if !ok {
-		return resp
-	}
-	if resp, ok := writeStage(c, sk); !ok {
 		return resp
 	}
 	loc := c.r.PathValue("locale")
@@ -71,9 +60,8 @@ func (s *Server) putModel(c *call) response {
 	}
 	dev := sk.stages[stageDevelopment]
 	cur := dev.models[loc]
-	if im := c.r.Header.Get("If-Match"); im != "" && (cur == nil || !etagMatches(im, cur.etag)) {
-		return errorResponse(http.StatusPreconditionFailed,
-			"the interaction model has changed since the ETag in If-Match was read; get it again and retry")
+	if resp, stale := staleIfMatch(c, "interaction model", cur.tag()); stale {
+		return resp
 	}
 	// The model declares no 409 here; SMAPI still refuses a second build of
 	// the same locale while one runs, and 409 is what it uses elsewhere.
@@ -105,11 +93,7 @@ var accountLinkingRequestOnly = []string{"clientSecret", "reciprocalAccessTokenU
 // getAccountLinking is GET …/stages/{stage}/accountLinkingClient, without
 // the request-only fields, as in SMAPI.
 func (s *Server) getAccountLinking(c *call) response {
-	sk, resp, ok := s.lookup(c)
-	if !ok {
-		return resp
-	}
-	stName, resp, ok := readStage(c)
+	sk, stName, resp, ok := s.lookupStage(c)
 	if !ok {
 		return resp
 	}
@@ -124,24 +108,18 @@ func (s *Server) getAccountLinking(c *call) response {
 	for _, f := range accountLinkingRequestOnly {
 		delete(m, f)
 	}
-	r := jsonResponse(http.StatusOK, m)
-	r.header.Set("ETag", quoteETag(st.accountLinking.etag))
-	return r
+	return withETag(jsonResponse(http.StatusOK, m), st.accountLinking.etag)
 }
 
 // putAccountLinking is PUT on the same path, body {"accountLinkingRequest": {...}}.
 func (s *Server) putAccountLinking(c *call) response {
-	sk, resp, ok := s.lookup(c)
+	sk, resp, ok := s.lookupWritable(c)
 	if !ok {
 		return resp
 	}
-	if resp, ok := writeStage(c, sk); !ok {
-		return resp
-	}
 	dev := sk.stages[stageDevelopment]
-	if im := c.r.Header.Get("If-Match"); im != "" && (dev.accountLinking == nil || !etagMatches(im, dev.accountLinking.etag)) {
-		return errorResponse(http.StatusPreconditionFailed,
-			"the account linking has changed since the ETag in If-Match was read; get it again and retry")
+	if resp, stale := staleIfMatch(c, "account linking", dev.accountLinking.tag()); stale {
+		return resp
 	}
 	v, err := decodeBody(c.body)
 	if err != nil {
@@ -158,18 +136,13 @@ func (s *Server) putAccountLinking(c *call) response {
 	d := newDoc(payload)
 	dev.accountLinking = &d
 	sk.updated = c.now
-	r := emptyResponse(http.StatusNoContent)
-	r.header.Set("ETag", quoteETag(d.etag))
-	return r
+	return withETag(emptyResponse(http.StatusNoContent), d.etag)
 }
 
 // deleteAccountLinking is DELETE on the same path.
 func (s *Server) deleteAccountLinking(c *call) response {
-	sk, resp, ok := s.lookup(c)
+	sk, resp, ok := s.lookupWritable(c)
 	if !ok {
-		return resp
-	}
-	if resp, ok := writeStage(c, sk); !ok {
 		return resp
 	}
 	dev := sk.stages[stageDevelopment]

@@ -276,15 +276,12 @@ func (s *Server) uploaded(location string) (map[string][]byte, response, bool) {
 
 // importPackage is POST /v1/skills/{skillId}/imports (importSkillPackageV1).
 func (s *Server) importPackage(c *call) response {
-	sk, resp, ok := s.lookup(c)
-	if !ok {
-		return resp
-	}
 	var req struct {
 		Location string `json:"location"`
 	}
-	if err := json.Unmarshal(c.body, &req); err != nil {
-		return errorResponse(http.StatusBadRequest, `the body must be {"location": "<upload URL>"}: `+err.Error())
+	sk, resp, ok := s.lookupJSON(c, &req, `{"location": "<upload URL>"}`)
+	if !ok {
+		return resp
 	}
 	dev := sk.stages[stageDevelopment]
 	// If-Match first, as for the manifest: a stale tag is 412 even while
@@ -495,11 +492,7 @@ func (s *Server) serveAsset(c *call) response {
 
 // stageOf finds the skill and existing stage the request path names.
 func (s *Server) stageOf(c *call) (*skill, *stage, string, response, bool) {
-	sk, resp, ok := s.lookup(c)
-	if !ok {
-		return nil, nil, "", resp, false
-	}
-	stName, resp, ok := readStage(c)
+	sk, stName, resp, ok := s.lookupStage(c)
 	if !ok {
 		return nil, nil, "", resp, false
 	}

@@ -42,20 +42,44 @@ func decodeOptional(body []byte, v any) error {
 	return nil
 }
 
+// lookupBody finds the skill of the request, then decodes its optional JSON
+// object body into v.
+func (s *Server) lookupBody(c *call, v any) (*skill, response, bool) {
+	sk, resp, ok := s.lookup(c)
+	if !ok {
+		return nil, resp, false
+	}
+	if err := decodeOptional(c.body, v); err != nil {
+		return nil, errorResponse(http.StatusBadRequest, err.Error()), false
+	}
+	return sk, response{}, true
+}
+
+// lookupJSON finds the skill of the request, then decodes its JSON body,
+// which must be there, into v; shape is what the body must look like, for
+// the error.
+func (s *Server) lookupJSON(c *call, v any, shape string) (*skill, response, bool) {
+	sk, resp, ok := s.lookup(c)
+	if !ok {
+		return nil, resp, false
+	}
+	if err := json.Unmarshal(c.body, v); err != nil {
+		return nil, errorResponse(http.StatusBadRequest, "the body must be "+shape+": "+err.Error()), false
+	}
+	return sk, response{}, true
+}
+
 // submit is POST /v1/skills/{skillId}/submit: the development stage goes to
 // CERTIFICATION for the certification time, then CERTIFIED; with
 // AUTO_PUBLISHING (the default) it is then published.
 func (s *Server) submit(c *call) response {
-	sk, resp, ok := s.lookup(c)
-	if !ok {
-		return resp
-	}
 	var req struct {
 		PublicationMethod string `json:"publicationMethod"`
 		VersionMessage    string `json:"versionMessage"`
 	}
-	if err := decodeOptional(c.body, &req); err != nil {
-		return errorResponse(http.StatusBadRequest, err.Error())
+	sk, resp, ok := s.lookupBody(c, &req)
+	if !ok {
+		return resp
 	}
 	switch req.PublicationMethod {
 	case "", "MANUAL_PUBLISHING", "AUTO_PUBLISHING":
@@ -100,16 +124,13 @@ func (s *Server) submit(c *call) response {
 
 // withdraw is POST /v1/skills/{skillId}/withdraw.
 func (s *Server) withdraw(c *call) response {
-	sk, resp, ok := s.lookup(c)
-	if !ok {
-		return resp
-	}
 	var req struct {
 		Reason  string `json:"reason"`
 		Message string `json:"message"`
 	}
-	if err := json.Unmarshal(c.body, &req); err != nil {
-		return errorResponse(http.StatusBadRequest, `the body must be {"reason": ..., "message": ...}: `+err.Error())
+	sk, resp, ok := s.lookupJSON(c, &req, `{"reason": ..., "message": ...}`)
+	if !ok {
+		return resp
 	}
 	if !slices.Contains(withdrawReasons, req.Reason) {
 		return errorResponse(http.StatusBadRequest, fmt.Sprintf("reason %q is not one of %v", req.Reason, withdrawReasons))
@@ -153,13 +174,9 @@ func (s *Server) listCertifications(c *call) response {
 		return resp
 	}
 	q := c.r.URL.Query()
-	max := maxListResults
-	if v := q.Get("maxResults"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxListResults {
-			return errorResponse(http.StatusBadRequest, fmt.Sprintf("maxResults must be a number from 1 to %d", maxListResults))
-		}
-		max = n
+	max, resp, ok := maxResultsParam(q)
+	if !ok {
+		return resp
 	}
 	offset := 0
 	if t := q.Get("nextToken"); t != "" {
@@ -213,16 +230,13 @@ func publicationResponse(status int, p *publication, now time.Time, lang string)
 // publish is POST /v1/skills/{skillId}/publications: a certified skill is
 // published now or at publishesAtDate.
 func (s *Server) publish(c *call) response {
-	sk, resp, ok := s.lookup(c)
-	if !ok {
-		return resp
-	}
 	var req struct {
 		PublishesAtDate string `json:"publishesAtDate"`
 		PublishesAt     string `json:"publishesAt"`
 	}
-	if err := decodeOptional(c.body, &req); err != nil {
-		return errorResponse(http.StatusBadRequest, err.Error())
+	sk, resp, ok := s.lookupBody(c, &req)
+	if !ok {
+		return resp
 	}
 	at := c.now
 	if v := cmp.Or(req.PublishesAtDate, req.PublishesAt); v != "" {
@@ -265,16 +279,13 @@ func (s *Server) getPublication(c *call) response {
 // unpublish is POST /v1/skills/{skillId}/unpublish with type HIDE or REMOVE
 // and a reason from the fixed list.
 func (s *Server) unpublish(c *call) response {
-	sk, resp, ok := s.lookup(c)
-	if !ok {
-		return resp
-	}
 	var req struct {
 		Type   string `json:"type"`
 		Reason string `json:"reason"`
 	}
-	if err := json.Unmarshal(c.body, &req); err != nil {
-		return errorResponse(http.StatusBadRequest, `the body must be {"type": ..., "reason": ...}: `+err.Error())
+	sk, resp, ok := s.lookupJSON(c, &req, `{"type": ..., "reason": ...}`)
+	if !ok {
+		return resp
 	}
 	if req.Type != "HIDE" && req.Type != "REMOVE" {
 		return errorResponse(http.StatusBadRequest, "type must be HIDE or REMOVE")

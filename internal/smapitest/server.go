@@ -292,6 +292,14 @@ func (s *Server) Close() {
 	}
 }
 
+// locked runs f holding the server's mutex, for the methods that only set
+// or add to its state.
+func (s *Server) locked(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f()
+}
+
 // Requests returns a copy of the request log, oldest first.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
@@ -303,16 +311,12 @@ func (s *Server) Requests() []Request {
 
 // ResetRequests empties the request log.
 func (s *Server) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.log = nil
+	s.locked(func() { s.log = nil })
 }
 
 // Fault scripts f for the next matching requests.
 func (s *Server) Fault(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.addFault(f)
+	s.locked(func() { s.addFault(f) })
 }
 
 func (s *Server) addFault(f Fault) {
@@ -325,32 +329,24 @@ func (s *Server) addFault(f Fault) {
 
 // SetBuildTime changes the duration of builds started from now on.
 func (s *Server) SetBuildTime(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.buildTime = d
+	s.locked(func() { s.buildTime = d })
 }
 
 // SetBuildOutcome changes how builds started from now on end.
 func (s *Server) SetBuildOutcome(o BuildOutcome) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.outcome = o
+	s.locked(func() { s.outcome = o })
 }
 
 // QueueBuildOutcomes makes the next builds end as given, one outcome per
 // build in order; after that the default outcome applies again.
 func (s *Server) QueueBuildOutcomes(o ...BuildOutcome) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.queued = append(s.queued, o...)
+	s.locked(func() { s.queued = append(s.queued, o...) })
 }
 
 // ExpireTokens invalidates every access token issued so far (static tokens
 // included), so the next SMAPI call gets 401.
 func (s *Server) ExpireTokens() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	clear(s.tokens)
+	s.locked(func() { clear(s.tokens) })
 }
 
 // AddSkill adds a skill in the development stage with its build SUCCEEDED, as
@@ -376,12 +372,7 @@ func (s *Server) SetInteractionModel(skillID, stage, locale string, modelJSON []
 func (s *Server) InteractionModel(skillID, stage, locale string) (body []byte, etag string, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sk := s.skills[skillID]
-	if sk == nil {
-		return nil, "", false
-	}
-	s.settle(sk, s.now())
-	st := sk.stages[stage]
+	st := s.settledStage(skillID, stage)
 	if st == nil || st.models[locale] == nil {
 		return nil, "", false
 	}
@@ -395,16 +386,22 @@ func (s *Server) InteractionModel(skillID, stage, locale string) (body []byte, e
 func (s *Server) Manifest(skillID, stage string) (body []byte, etag string, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sk := s.skills[skillID]
-	if sk == nil {
-		return nil, "", false
-	}
-	s.settle(sk, s.now())
-	st := sk.stages[stage]
+	st := s.settledStage(skillID, stage)
 	if st == nil {
 		return nil, "", false
 	}
 	return bytes.Clone(st.manifest.body), quoteETag(st.manifest.etag), true
+}
+
+// settledStage brings skillID up to date and returns its stage, or nil when
+// the skill or the stage does not exist. The caller holds s.mu.
+func (s *Server) settledStage(skillID, stName string) *stage {
+	sk := s.skills[skillID]
+	if sk == nil {
+		return nil
+	}
+	s.settle(sk, s.now())
+	return sk.stages[stName]
 }
 
 // SetManifest replaces the manifest of skillID in stage as an edit in the

@@ -58,6 +58,64 @@ func writeStage(c *call, sk *skill) (response, bool) {
 	return response{}, true
 }
 
+// lookupWritable finds the skill of a write request and checks that the
+// stage it names can be written.
+func (s *Server) lookupWritable(c *call) (*skill, response, bool) {
+	sk, resp, ok := s.lookup(c)
+	if !ok {
+		return nil, resp, false
+	}
+	if resp, ok := writeStage(c, sk); !ok {
+		return nil, resp, false
+	}
+	return sk, response{}, true
+}
+
+// maxResultsParam reads a list's maxResults query parameter: a number from
+// 1 to maxListResults, maxListResults when absent.
+func maxResultsParam(q url.Values) (int, response, bool) {
+	v := q.Get("maxResults")
+	if v == "" {
+		return maxListResults, response{}, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxListResults {
+		return 0, errorResponse(http.StatusBadRequest, fmt.Sprintf("maxResults must be a number from 1 to %d", maxListResults)), false
+	}
+	return n, response{}, true
+}
+
+// lookupStage finds the skill of a read request and the stage it names.
+func (s *Server) lookupStage(c *call) (*skill, string, response, bool) {
+	sk, resp, ok := s.lookup(c)
+	if !ok {
+		return nil, "", resp, false
+	}
+	stName, resp, ok := readStage(c)
+	if !ok {
+		return nil, "", resp, false
+	}
+	return sk, stName, response{}, true
+}
+
+// staleIfMatch answers 412 when the request's If-Match names another
+// version of what than etag, or any version while there is none (etag
+// empty). Without If-Match the write goes ahead.
+func staleIfMatch(c *call, what, etag string) (response, bool) {
+	im := c.r.Header.Get("If-Match")
+	if im == "" || (etag != "" && etagMatches(im, etag)) {
+		return response{}, false
+	}
+	return errorResponse(http.StatusPreconditionFailed,
+		"the "+what+" has changed since the ETag in If-Match was read; get it again and retry"), true
+}
+
+// withETag sets r's ETag header to etag, quoted.
+func withETag(r response, etag string) response {
+	r.header.Set("ETag", quoteETag(etag))
+	return r
+}
+
 func (s *Server) creating(sk *skill, c *call) bool {
 	return c.now.Before(sk.created.Add(s.creationTime))
 }
@@ -106,11 +164,7 @@ func (s *Server) createSkill(c *call) response {
 
 // getManifest is GET /v1/skills/{skillId}/stages/{stage}/manifest.
 func (s *Server) getManifest(c *call) response {
-	sk, resp, ok := s.lookup(c)
-	if !ok {
-		return resp
-	}
-	stName, resp, ok := readStage(c)
+	sk, stName, resp, ok := s.lookupStage(c)
 	if !ok {
 		return resp
 	}
@@ -123,26 +177,20 @@ func (s *Server) getManifest(c *call) response {
 	if st == nil {
 		return errorResponse(http.StatusNotFound, fmt.Sprintf("skill %s has no %s stage", sk.id, stName))
 	}
-	r := response{status: http.StatusOK, header: http.Header{}, body: st.manifest.body}
-	r.header.Set("ETag", quoteETag(st.manifest.etag))
-	return r
+	return withETag(response{status: http.StatusOK, header: http.Header{}, body: st.manifest.body}, st.manifest.etag)
 }
 
 // putManifest is PUT /v1/skills/{skillId}/stages/{stage}/manifest.
 func (s *Server) putManifest(c *call) response {
-	sk, resp, ok := s.lookup(c)
+	sk, resp, ok := s.lookupWritable(c)
 	if !ok {
-		return resp
-	}
-	if resp, ok := writeStage(c, sk); !ok {
 		return resp
 	}
 	cur := sk.stages[stageDevelopment]
 	// If-Match first: a retried PUT whose first attempt was applied must
 	// see 412, not 409, so the client can compare and carry on.
-	if im := c.r.Header.Get("If-Match"); im != "" && !etagMatches(im, cur.manifest.etag) {
-		return errorResponse(http.StatusPreconditionFailed,
-			"the skill manifest has changed since the ETag in If-Match was read; get it again and retry")
+	if resp, stale := staleIfMatch(c, "skill manifest", cur.manifest.etag); stale {
+		return resp
 	}
 	if s.creating(sk, c) || sk.manifestBuild.status(c.now) == statusInProgress {
 		return errorResponse(http.StatusConflict,
@@ -366,13 +414,9 @@ func (s *Server) listSkills(c *call) response {
 			fmt.Sprintf("vendor %s is not accessible with these credentials; check ASK_VENDOR_ID", vendor))
 	}
 	ids := q["skillId"]
-	max := maxListResults
-	if v := q.Get("maxResults"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxListResults {
-			return errorResponse(http.StatusBadRequest, fmt.Sprintf("maxResults must be a number from 1 to %d", maxListResults))
-		}
-		max = n
+	max, resp, ok := maxResultsParam(q)
+	if !ok {
+		return resp
 	}
 	if len(ids) > 0 && (q.Has("maxResults") || q.Has("nextToken")) {
 		return errorResponse(http.StatusBadRequest, "skillId cannot be combined with maxResults or nextToken")

@@ -46,9 +46,25 @@ type doc struct {
 	etag string // unquoted; the ETag header quotes it
 }
 
+// tag is d's entity tag, or "" when there is no document.
+func (d *doc) tag() string {
+	if d == nil {
+		return ""
+	}
+	return d.etag
+}
+
 type model struct {
 	doc
 	version int
+}
+
+// tag is m's entity tag, or "" when there is no model.
+func (m *model) tag() string {
+	if m == nil {
+		return ""
+	}
+	return m.etag
 }
 
 type stage struct {
