@@ -60,7 +60,7 @@ func (r *deployRun) publish(ctx context.Context) error {
 					p.Line(fmt.Sprintf("The publication is still %s after %s; follow it in the developer console.", status, round(r.opts.Now().Sub(start))))
 					return status, nil
 				}
-				if err := sleep(ctx, min(delay, remaining)); err != nil {
+				if err := smapi.Sleep(ctx, min(delay, remaining)); err != nil {
 					return "", fmt.Errorf("waiting for the publication status: %w", err)
 				}
 				delay = r.opts.Schedule.Next(delay)

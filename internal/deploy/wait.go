@@ -135,18 +135,6 @@ func (r *deployRun) timeout(pending []smapi.ResourceState, start time.Time, reso
 	return be
 }
 
-// sleep waits d or until ctx ends, whichever comes first.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // round keeps progress lines readable: whole seconds past ten seconds,
 // milliseconds below (which only tests see).
 func round(d time.Duration) time.Duration {

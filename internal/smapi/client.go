@@ -235,8 +235,11 @@ func accepted(r *result) *Accepted {
 	return &Accepted{Location: r.header.Get("Location"), ETag: r.header.Get("ETag")}
 }
 
-// sleepCtx waits d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep waits d or until ctx is done, whichever comes first; it returns
+// ctx's error when ctx ended the wait. Every wait of skillgate's (polls,
+// retries, the deploy's waits) goes through it, so none outlives its
+// context.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -26,7 +26,7 @@ func poll(ctx context.Context, opts WaitOptions, step func(context.Context) (sta
 	}
 	if opts.WaitFirst {
 		wait = opts.Schedule.Next(wait)
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := Sleep(ctx, wait); err != nil {
 			return ended(err)
 		}
 	}
@@ -52,7 +52,7 @@ func poll(ctx context.Context, opts WaitOptions, step func(context.Context) (sta
 			return err
 		}
 		wait = opts.Schedule.Next(wait)
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := Sleep(ctx, wait); err != nil {
 			return ended(err)
 		}
 	}

@@ -241,7 +241,7 @@ func (c *Client) retryTransient(ctx context.Context, transient int, deadline tim
 			se.Message = msg
 			return se
 		}
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := Sleep(ctx, wait); err != nil {
 			return fmt.Errorf("smapi %s: waiting for the skill to be created: %w", se.Operation, err)
 		}
 	}
