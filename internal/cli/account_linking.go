@@ -15,20 +15,16 @@ func runAccountLinking(ctx context.Context, env *Env, args []string) int {
 
 func runAccountLinkingGet(ctx context.Context, env *Env, args []string) int {
 	const name = "account-linking get"
-	var o smapiOpts
-	fs := newFlagSet(env, name, "--skill-id ID [--stage S]",
-		"Print a stage's account linking on stdout and its ETag on stderr\n(GET /v1/skills/{id}/stages/{stage}/accountLinkingClient).")
-	addSMAPIFlags(fs, &o, true)
-	stage := stageFlag(fs)
-	c, skillID, code, ok := smapiSetup(env, name, fs, &o, args, nil)
+	t, code, ok := stageSetup(env, name, "--skill-id ID [--stage S]",
+		"Print a stage's account linking on stdout and its ETag on stderr\n(GET /v1/skills/{id}/stages/{stage}/accountLinkingClient).", false, args)
 	if !ok {
 		return code
 	}
-	a, err := c.GetAccountLinking(ctx, skillID, stage.value)
+	a, err := t.c.GetAccountLinking(ctx, t.skillID, t.stage)
 	if err != nil {
 		return smapiExit(env, name, err)
 	}
-	return documentOut(env, &o, name, document{SkillID: skillID, Stage: stage.value, ETag: a.ETag, Body: rawJSON(a.Body)})
+	return documentOut(env, &t.o, name, document{SkillID: t.skillID, Stage: t.stage, ETag: a.ETag, Body: rawJSON(a.Body)})
 }
 
 func runAccountLinkingPut(ctx context.Context, env *Env, args []string) int {
@@ -62,21 +58,17 @@ func runAccountLinkingPut(ctx context.Context, env *Env, args []string) int {
 
 func runAccountLinkingDelete(ctx context.Context, env *Env, args []string) int {
 	const name = "account-linking delete"
-	var o smapiOpts
-	fs := newFlagSet(env, name, "--skill-id ID [--stage S]",
-		"Remove a stage's account linking (DELETE /v1/skills/{id}/stages/{stage}/accountLinkingClient).")
-	addSMAPIFlags(fs, &o, true)
-	stage := stageFlag(fs)
-	c, skillID, code, ok := smapiSetup(env, name, fs, &o, args, nil)
+	t, code, ok := stageSetup(env, name, "--skill-id ID [--stage S]",
+		"Remove a stage's account linking (DELETE /v1/skills/{id}/stages/{stage}/accountLinkingClient).", false, args)
 	if !ok {
 		return code
 	}
-	if err := c.DeleteAccountLinking(ctx, skillID, stage.value); err != nil {
+	if err := t.c.DeleteAccountLinking(ctx, t.skillID, t.stage); err != nil {
 		return smapiExit(env, name, err)
 	}
-	if o.json {
-		return jsonDone(env, name, map[string]string{"skillId": skillID, "stage": stage.value, "result": "deleted"})
+	if t.o.json {
+		return jsonDone(env, name, map[string]string{"skillId": t.skillID, "stage": t.stage, "result": "deleted"})
 	}
-	fmt.Fprintf(env.Stdout, "%s: account linking deleted from %s\n", skillID, stage.value)
+	fmt.Fprintf(env.Stdout, "%s: account linking deleted from %s\n", t.skillID, t.stage)
 	return ExitOK
 }

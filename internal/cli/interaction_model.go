@@ -34,35 +34,31 @@ func needLocale(env *Env, name string, locale *string) func() bool {
 
 func runInteractionModelGet(ctx context.Context, env *Env, args []string) int {
 	const name = "interaction-model get"
-	var o smapiOpts
-	stage, locale, fs := modelFlags(env, name, "--skill-id ID --locale L [--stage S]",
-		"Print a locale's interaction model on stdout and its ETag on stderr\n(GET /v1/skills/{id}/stages/{stage}/interactionModel/locales/{locale}).", &o)
-	c, skillID, code, ok := smapiSetup(env, name, fs, &o, args, needLocale(env, name, locale))
+	t, code, ok := stageSetup(env, name, "--skill-id ID --locale L [--stage S]",
+		"Print a locale's interaction model on stdout and its ETag on stderr\n(GET /v1/skills/{id}/stages/{stage}/interactionModel/locales/{locale}).", true, args)
 	if !ok {
 		return code
 	}
-	m, err := c.GetInteractionModel(ctx, skillID, stage.value, *locale)
+	m, err := t.c.GetInteractionModel(ctx, t.skillID, t.stage, t.locale)
 	if err != nil {
 		return smapiExit(env, name, err)
 	}
-	return documentOut(env, &o, name, document{SkillID: skillID, Stage: stage.value, Locale: *locale, ETag: m.ETag, Body: rawJSON(m.Body)})
+	return documentOut(env, &t.o, name, document{SkillID: t.skillID, Stage: t.stage, Locale: t.locale, ETag: m.ETag, Body: rawJSON(m.Body)})
 }
 
 func runInteractionModelHead(ctx context.Context, env *Env, args []string) int {
 	const name = "interaction-model head"
-	var o smapiOpts
-	stage, locale, fs := modelFlags(env, name, "--skill-id ID --locale L [--stage S]",
-		"Print a locale's interaction model ETag (HEAD …/interactionModel/locales/{locale}).\nExit 1 when the model does not exist.", &o)
-	c, skillID, code, ok := smapiSetup(env, name, fs, &o, args, needLocale(env, name, locale))
+	t, code, ok := stageSetup(env, name, "--skill-id ID --locale L [--stage S]",
+		"Print a locale's interaction model ETag (HEAD …/interactionModel/locales/{locale}).\nExit 1 when the model does not exist.", true, args)
 	if !ok {
 		return code
 	}
-	etag, err := c.HeadInteractionModel(ctx, skillID, stage.value, *locale)
+	etag, err := t.c.HeadInteractionModel(ctx, t.skillID, t.stage, t.locale)
 	if err != nil {
 		return smapiExit(env, name, err)
 	}
-	if o.json {
-		return jsonDone(env, name, map[string]string{"skillId": skillID, "stage": stage.value, "locale": *locale, "etag": etag})
+	if t.o.json {
+		return jsonDone(env, name, map[string]string{"skillId": t.skillID, "stage": t.stage, "locale": t.locale, "etag": etag})
 	}
 	fmt.Fprintln(env.Stdout, etag)
 	return ExitOK

@@ -101,20 +101,16 @@ func skillName(byLocale map[string]string) string {
 
 func runSkillsGet(ctx context.Context, env *Env, args []string) int {
 	const name = "skills get"
-	var o smapiOpts
-	fs := newFlagSet(env, name, "--skill-id ID [--stage development|live]",
-		"Print a stage's manifest on stdout and its ETag on stderr\n(GET /v1/skills/{id}/stages/{stage}/manifest), so that\n\"skillgate skills get --skill-id ID > skill.json\" keeps a clean file.\nWith --json, print {\"skillId\", \"stage\", \"etag\", \"body\"} on stdout.")
-	addSMAPIFlags(fs, &o, true)
-	stage := stageFlag(fs)
-	c, skillID, code, ok := smapiSetup(env, name, fs, &o, args, nil)
+	t, code, ok := stageSetup(env, name, "--skill-id ID [--stage development|live]",
+		"Print a stage's manifest on stdout and its ETag on stderr\n(GET /v1/skills/{id}/stages/{stage}/manifest), so that\n\"skillgate skills get --skill-id ID > skill.json\" keeps a clean file.\nWith --json, print {\"skillId\", \"stage\", \"etag\", \"body\"} on stdout.", false, args)
 	if !ok {
 		return code
 	}
-	m, err := c.GetManifest(ctx, skillID, stage.value)
+	m, err := t.c.GetManifest(ctx, t.skillID, t.stage)
 	if err != nil {
 		return smapiExit(env, name, err)
 	}
-	return documentOut(env, &o, name, document{SkillID: skillID, Stage: stage.value, ETag: m.ETag, Body: rawJSON(m.Body)})
+	return documentOut(env, &t.o, name, document{SkillID: t.skillID, Stage: t.stage, ETag: m.ETag, Body: rawJSON(m.Body)})
 }
 
 func runSkillsCreate(ctx context.Context, env *Env, args []string) int {

@@ -152,6 +152,36 @@ func smapiSetup(env *Env, name string, fs *flag.FlagSet, o *smapiOpts, args []st
 	return smapiTarget(env, name, o)
 }
 
+// stageTarget is what a command on one stage (and, for an interaction
+// model, one locale) of a skill acts on.
+type stageTarget struct {
+	c                      *smapi.Client
+	o                      smapiOpts
+	skillID, stage, locale string
+}
+
+// stageSetup declares the SMAPI flags, --stage and, withLocale, a required
+// --locale; reads args (no positional ones); and resolves the skill and the
+// client.
+func stageSetup(env *Env, name, synopsis, description string, withLocale bool, args []string) (*stageTarget, int, bool) {
+	t := &stageTarget{}
+	fs := newFlagSet(env, name, synopsis, description)
+	addSMAPIFlags(fs, &t.o, true)
+	stage := stageFlag(fs)
+	var check func() bool
+	locale := new(string)
+	if withLocale {
+		locale = fs.String("locale", "", "locale, e.g. en-US (required)")
+		check = needLocale(env, name, locale)
+	}
+	c, skillID, code, ok := smapiSetup(env, name, fs, &t.o, args, check)
+	if !ok {
+		return nil, code, false
+	}
+	t.c, t.skillID, t.stage, t.locale = c, skillID, stage.value, *locale
+	return t, ExitOK, true
+}
+
 // smapiTarget resolves the skill id (flag or ask-cli project) and builds the
 // client, for a command whose flags and arguments are already read.
 func smapiTarget(env *Env, name string, o *smapiOpts) (*smapi.Client, string, int, bool) {
