@@ -102,9 +102,9 @@ func DeployPackage(ctx context.Context, c *smapi.Client, in PackageInput) (*Pack
 	res := &PackageResult{SkillID: in.SkillID, ZipBytes: len(zip)}
 	ifMatch := ""
 	if in.SkillID != "" {
-		live, err := smapi.ExportPackage(ctx, c, in.SkillID, smapi.StageDevelopment, in.Wait)
+		live, err := exportWithETag(ctx, c, in)
 		if err != nil {
-			return nil, fmt.Errorf("reading the live package: %w", err)
+			return nil, err
 		}
 		files, err := skillpkg.Unpack(live.Zip)
 		if err != nil {
@@ -127,6 +127,26 @@ func DeployPackage(ctx context.Context, c *smapi.Client, in PackageInput) (*Pack
 	}
 	res.Imported, res.Created = true, in.SkillID == ""
 	return res, err
+}
+
+// exportWithETag exports the live package for the If-Match of the import.
+// An export without an ETag is done once more; still without one, the
+// deploy refuses before uploading anything: an import without If-Match
+// would overwrite whatever changed since.
+func exportWithETag(ctx context.Context, c *smapi.Client, in PackageInput) (*smapi.ExportedPackage, error) {
+	for attempt := 0; ; attempt++ {
+		live, err := smapi.ExportPackage(ctx, c, in.SkillID, smapi.StageDevelopment, in.Wait)
+		if err != nil {
+			return nil, fmt.Errorf("reading the live package: %w", err)
+		}
+		if live.ETag != "" {
+			return live, nil
+		}
+		if attempt == 1 {
+			return nil, &RefusedError{Reason: "no-etag", Message: fmt.Sprintf("SMAPI exported the live package of %s without an ETag, twice, so there is no If-Match for the import, "+
+				"and an import without one could overwrite a change made since; nothing was uploaded or written. Run the deploy again later; if SMAPI keeps answering without an ETag, report it to Amazon", in.SkillID)}
+		}
+	}
 }
 
 // importZip uploads zip and imports it into in.SkillID (with ifMatch) or a

@@ -1,14 +1,18 @@
 package deploy
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/smapitest"
 )
 
@@ -192,5 +196,62 @@ func TestInterruptSaysWhereThingsStand(t *testing.T) {
 	_, err = Run(ctx2, h.client, Options{SkillID: testSkill, Manifest: edited(t, "Other."), Schedule: fast})
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "before anything was written") {
 		t.Errorf("err = %v, want an interrupt before any write", err)
+	}
+}
+
+// noExportETag blanks the eTag of every export status, as an export that
+// came back without one.
+type noExportETag struct{ next http.RoundTripper }
+
+func (n noExportETag) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := n.next.RoundTrip(r)
+	if err != nil || r.Method != http.MethodGet || !strings.Contains(r.URL.Path, "/exports/") {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	body = regexp.MustCompile(`"eTag"\s*:\s*"[^"]*"`).ReplaceAll(body, []byte(`"eTag":""`))
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}
+
+// TestNoETagNoImport: a package import follows the same rule: an export
+// without an ETag is done once more, then the deploy refuses before
+// uploading anything.
+func TestNoETagNoImport(t *testing.T) {
+	t.Parallel()
+	s := smapitest.NewServer(smapitest.WithStaticToken("pkg-token"))
+	defer s.Close()
+	ctx := context.Background()
+	files := testPackage(t)
+	res, err := DeployPackage(ctx, packageClient(t, s), PackageInput{Files: files, VendorID: smapitest.DefaultVendorID, Wait: fastPackageWait})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := smapi.NewClient(smapi.Config{BaseURL: s.URL, LWAURL: s.URL, AccessToken: "pkg-token",
+		HTTPClient: &http.Client{Transport: noExportETag{next: s.Client().Transport}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ResetRequests()
+	files["assets/images/large.png"] = iconPNG(t, 512, 77)
+	_, err = DeployPackage(ctx, c, PackageInput{Files: files, SkillID: res.SkillID, Wait: fastPackageWait})
+	var re *RefusedError
+	if !errors.As(err, &re) || re.Reason != "no-etag" || !strings.Contains(err.Error(), "nothing was uploaded or written") {
+		t.Fatalf("err = %v, want a no-etag refusal", err)
+	}
+	exports := 0
+	for _, r := range s.Requests() {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/exports") {
+			exports++
+		}
+	}
+	if u, i := countPackageWrites(s); u != 0 || i != 0 || exports != 2 {
+		t.Errorf("%d exports, %d uploads, %d imports; want 2, 0, 0", exports, u, i)
 	}
 }
