@@ -120,7 +120,7 @@ func TestNoFalseGreen(t *testing.T) {
 	t.Parallel()
 	t.Run("in progress: waited for", func(t *testing.T) {
 		t.Parallel()
-		h := setup(t, smapitest.WithBuildTime(150*time.Millisecond))
+		h := setup(t, smapitest.WithBuildTime(600*time.Millisecond))
 		ours := edited(t, "Ours, written by a deploy that was interrupted.")
 		h.startOtherUpdate(ours)
 		start := time.Now()
