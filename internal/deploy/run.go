@@ -99,8 +99,9 @@ func Run(ctx context.Context, client Client, opts Options) (*Outcome, error) {
 	r := &deployRun{client: client, opts: opts, out: out, start: opts.Now()}
 	err = r.execute(ctx)
 	if err != nil && ctx.Err() != nil {
+		// The front-end reports it, as any error that is not a refusal or
+		// a failed build.
 		err = &InterruptedError{SkillID: opts.SkillID, Accepted: r.accepted, Err: err}
-		opts.Progress.Error(err.Error())
 	}
 	out.Elapsed = opts.Now().Sub(r.start)
 	if err != nil {
