@@ -4,9 +4,9 @@
 //
 // The policy lives in its own small package rather than in smapi's errors
 // because it spans the packages that own the typed errors: smapi (refused or
-// missing credentials, SMAPI's answers) and deploy (a bad option, a refusal,
-// a failed build). Both are imported here; neither imports this package, and
-// the front-ends import all three.
+// missing credentials, SMAPI's answers), deploy (a bad option, a refusal, a
+// failed build) and go-github's answer to the GitHub token. They are
+// imported here; none imports this package, and the front-ends import all.
 package exitcode
 
 import (
@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/google/go-github/v92/github"
 	"github.com/skillgate/skillgate/internal/deploy"
 	"github.com/skillgate/skillgate/internal/smapi"
 )
@@ -54,7 +55,7 @@ func Usagef(format string, a ...any) error { return &UsageError{Err: fmt.Errorf(
 // Of is the exit code for err, the error a command or an Action run ended
 // with: OK for nil; Usage for a usage error, a configuration problem (a
 // missing credential, a malformed endpoint or timeout, a bad deploy option)
-// and credentials LWA or SMAPI refused; Failed for everything else, which
+// and credentials LWA, SMAPI or GitHub refused; Failed for everything else, which
 // includes a refused deploy, a failed or timed-out build, an error answer
 // from SMAPI (404, 403, 409, 412...), a service still failing after its
 // retries, a host that does not answer, and an interrupted run.
@@ -68,6 +69,7 @@ func Of(err error) int {
 		option *deploy.ConfigError
 		lwa    *smapi.LWAError
 		api    *smapi.Error
+		gh     *github.ErrorResponse
 	)
 	switch {
 	case errors.As(err, &usage), errors.As(err, &config), errors.As(err, &option):
@@ -78,6 +80,12 @@ func Of(err error) int {
 		}
 	case errors.As(err, &api):
 		if api.Status == http.StatusUnauthorized {
+			return Usage
+		}
+	case errors.As(err, &gh):
+		// GitHub refusing the github-token (reading the plan back at
+		// deploy) is refused credentials too.
+		if gh.Response != nil && gh.Response.StatusCode == http.StatusUnauthorized {
 			return Usage
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/google/go-github/v92/github"
 	"github.com/skillgate/skillgate/internal/deploy"
 	"github.com/skillgate/skillgate/internal/smapi"
 )
@@ -34,6 +35,8 @@ func TestOf(t *testing.T) {
 		{"refused deploy", &deploy.RefusedError{Reason: "drift"}, Failed},
 		{"failed build", &deploy.BuildError{Messages: []string{"x"}}, Failed},
 		{"interrupted", wrap(context.Canceled), Failed},
+		{"GitHub refused the token", wrap(&github.ErrorResponse{Response: &http.Response{StatusCode: http.StatusUnauthorized}}), Usage},
+		{"GitHub 404", &github.ErrorResponse{Response: &http.Response{StatusCode: http.StatusNotFound}}, Failed},
 		{"anything else", errors.New("boom"), Failed},
 	}
 	for _, tt := range tests {
