@@ -3,6 +3,7 @@ package action
 import (
 	"context"
 	"errors"
+	"path/filepath"
 
 	"github.com/skillgate/skillgate/internal/deploy"
 	"github.com/skillgate/skillgate/internal/exitcode"
@@ -48,6 +49,7 @@ func (s *step) deploy(ctx context.Context) int {
 		SkillID:     s.in.SkillID,
 		Manifest:    res.Package.Manifest.Raw,
 		Models:      res.Package.ModelBytes(),
+		PackageDir:  filepath.FromSlash(res.Package.Root),
 		Submit:      s.in.Submit,
 		PublishesAt: s.in.PublishesAt,
 		Timeout:     s.in.Timeout,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/skillgate/skillgate/internal/deploy"
@@ -30,6 +31,7 @@ deployed whole instead, as ask-cli's deploy does: the live package is
 exported and compared file by file (nothing is uploaded when nothing
 differs), then the zip is uploaded and imported with If-Match set to the
 exported package's ETag, and the import and its builds are waited for.
+The drift guard then compares the live package's ETag with the plan's.
 
 --expect-etag (or --expect-sha256, the sha256 of the canonical manifest a plan
 showed) makes the deploy refuse when the live skill changed since you looked,
@@ -63,13 +65,11 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	if code, done := deployWholePackage(ctx, env, c, resolved.Path, resolved.SkillID, client); done {
-		return code
-	}
 	opts := c.opts
 	opts.SkillID = resolved.SkillID
 	opts.Manifest = res.Package.Manifest.Raw
 	opts.Models = res.Package.ModelBytes()
+	opts.PackageDir = filepath.FromSlash(res.Package.Root)
 	opts.Progress = deploy.TextProgress(env.Stderr)
 	out, err := deploy.Run(ctx, client, opts)
 	if c.json {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/skillgate/skillgate/internal/plan"
@@ -83,6 +84,10 @@ type Options struct {
 	// differ from live are written; live locales missing here are left
 	// alone. Empty: the deploy covers the manifest only, as before models.
 	Models map[string][]byte
+	// PackageDir is the skill package folder, when the package is one. A
+	// folder holding what the resource APIs cannot carry (assets and other
+	// files, file:// URIs) is deployed whole, through upload and import.
+	PackageDir string
 
 	Submit      string    // SubmitNone (""), SubmitCertification or SubmitPublication
 	PublishesAt time.Time // for SubmitPublication: zero means now
@@ -195,7 +200,7 @@ func (o Options) repository() (*validate.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	pkg := &validate.Package{Manifest: manifest, Models: map[string]*validate.Document{}}
+	pkg := &validate.Package{Root: filepath.ToSlash(o.PackageDir), Manifest: manifest, Models: map[string]*validate.Document{}}
 	for loc, raw := range o.Models {
 		if pkg.Models[loc], err = doc("models", "interactionModels/custom/"+loc+".json", raw); err != nil {
 			return nil, err

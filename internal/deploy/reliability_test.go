@@ -229,7 +229,7 @@ func TestNoETagNoImport(t *testing.T) {
 	defer s.Close()
 	ctx := context.Background()
 	files := testPackage(t)
-	res, err := DeployPackage(ctx, packageClient(t, s), PackageInput{Files: files, VendorID: smapitest.DefaultVendorID, Wait: fastPackageWait})
+	id, err := s.AddPackage(files)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +240,7 @@ func TestNoETagNoImport(t *testing.T) {
 	}
 	s.ResetRequests()
 	files["assets/images/large.png"] = iconPNG(t, 512, 77)
-	_, err = DeployPackage(ctx, c, PackageInput{Files: files, SkillID: res.SkillID, Wait: fastPackageWait})
+	_, err = Run(ctx, c, packageOptions(t, id, files))
 	var re *RefusedError
 	if !errors.As(err, &re) || re.Reason != "no-etag" || !strings.Contains(err.Error(), "nothing was uploaded or written") {
 		t.Fatalf("err = %v, want a no-etag refusal", err)

@@ -11,6 +11,7 @@ import (
 	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/prcomment"
+	"github.com/skillgate/skillgate/internal/skillpkg"
 	"github.com/skillgate/skillgate/internal/smapi"
 )
 
@@ -57,8 +58,16 @@ type Outcome struct {
 	PlanNote     string // how the drift guard decided, in one sentence
 	DriftWarning string // set when drift: warn deployed over a drift
 	Refused      string // "drift" or "precondition" when nothing was written on purpose
-	Errors       []string
-	Elapsed      time.Duration
+	// Path is how the deploy wrote: PathResources (PUTs) or PathPackage
+	// (upload and import), and PathReason why it took the package path.
+	Path       string
+	PathReason string
+	// Files are the package's other files a package deploy found changed;
+	// Resources the import's outcome per resource.
+	Files     []skillpkg.Change
+	Resources []smapi.ResourceState
+	Errors    []string
+	Elapsed   time.Duration
 }
 
 // StepTiming is one step of the deploy, for the summary.
@@ -148,6 +157,10 @@ func (r *deployRun) execute(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if fresh.ImportReason != "" {
+		return r.runPackage(ctx, recorded, fresh)
+	}
+	r.out.Path = PathResources
 	changes, live, models := fresh.Changes, fresh.Manifest, fresh.Models
 	r.leaveAlone(ctx)
 	if !changes.Changed() {

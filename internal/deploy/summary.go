@@ -13,6 +13,8 @@ import (
 
 	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/markdown"
+	"github.com/skillgate/skillgate/internal/skillpkg"
+	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/truncate"
 )
 
@@ -145,8 +147,14 @@ func (o *Outcome) MarshalJSON() ([]byte, error) {
 		PlanNote      string         `json:"planNote,omitempty"`
 		DriftWarning  string         `json:"driftWarning,omitempty"`
 		Refused       string         `json:"refused,omitempty"`
-		Errors        []string       `json:"errors"`
-		ElapsedMS     int64          `json:"elapsedMs"`
+		// A package deploy says so (the per-resource path, the default,
+		// adds nothing, so its outcome reads as before).
+		Path       string                `json:"path,omitempty"`
+		PathReason string                `json:"pathReason,omitempty"`
+		Files      []skillpkg.Change     `json:"files,omitempty"`
+		Resources  []smapi.ResourceState `json:"resources,omitempty"`
+		Errors     []string              `json:"errors"`
+		ElapsedMS  int64                 `json:"elapsedMs"`
 	}{
 		SkillID: o.SkillID, Stage: o.Stage, Status: o.Status, Changed: o.Changed(),
 		ETagBefore: o.ETagBefore, ETagAfter: o.ETagAfter, SHA256Before: o.SHA256Before,
@@ -157,6 +165,9 @@ func (o *Outcome) MarshalJSON() ([]byte, error) {
 	}
 	if o.Changes != nil {
 		v.Changes = append(v.Changes, o.Changes.Changes...)
+	}
+	if o.Path == PathPackage {
+		v.Path, v.PathReason, v.Files, v.Resources = o.Path, o.PathReason, o.Files, o.Resources
 	}
 	for _, s := range o.Steps {
 		v.Steps = append(v.Steps, step{s.Name, s.Status, s.Duration.Milliseconds()})
@@ -188,10 +199,11 @@ func steps(list []BuildStep) string {
 }
 
 func (o *Outcome) changeCount() int {
-	if o.Changes == nil {
-		return 0
+	n := len(o.Files) // a package deploy's other files
+	if o.Changes != nil {
+		n += o.Changes.Count()
 	}
-	return o.Changes.Count()
+	return n
 }
 
 func icon(status, refused string) string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/markdown"
+	"github.com/skillgate/skillgate/internal/skillpkg"
 	"github.com/skillgate/skillgate/internal/truncate"
 	"github.com/skillgate/skillgate/internal/validate"
 )
@@ -49,6 +50,8 @@ type commentView struct {
 	RowsOmitted          int
 	Notes                []diff.Change
 	Models               []modelView
+	Files                []fileView
+	ImportReason         string // escaped Markdown
 	Diff                 string // whole lines, each ending in a newline
 	DiffLines            int
 	Fence                string
@@ -61,6 +64,24 @@ type modelView struct {
 	Summary      string // escaped Markdown
 	Items        []diff.ModelItem
 	ItemsOmitted int
+}
+
+// fileView is one row of the package files table.
+type fileView struct {
+	Path, Kind, Size, SHA256 string
+}
+
+func filesView(files []skillpkg.Change) []fileView {
+	out := make([]fileView, 0, len(files))
+	for _, f := range files {
+		v := fileView{Path: f.Path, Kind: f.Kind, Size: diff.Thousands(f.Size) + " bytes", SHA256: f.SHA256[:12]}
+		if f.Kind == skillpkg.Changed {
+			v.Size = diff.Thousands(f.OldSize) + " → " + v.Size
+			v.SHA256 = f.OldSHA256[:12] + " → " + v.SHA256
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 type findingView struct {
@@ -133,6 +154,9 @@ func (p *Plan) view() (commentView, []string) {
 			Rule:     f.Rule,
 			Message:  f.Message,
 		})
+	}
+	if len(p.Files) > 0 {
+		v.Files, v.ImportReason = filesView(p.Files), markdown.Escape(p.ImportReason)
 	}
 	if p.Changes == nil {
 		return v, nil
@@ -255,8 +279,12 @@ func verdict(c *Plan) string {
 		return fmt.Sprintf("**Validation failed** (%s).", counts)
 	case c.Changes == nil:
 		return fmt.Sprintf("**Validation passed** (%s).", counts)
-	case !c.Changes.Changed():
+	case !c.Changes.Changed() && len(c.Files) == 0:
 		return "**No changes**: the package matches " + live + "."
+	case !c.Changes.Changed():
+		return fmt.Sprintf("**%s changed** in the package; the manifest and models match %s.", diff.Plural(len(c.Files), "file", "files"), live)
+	case len(c.Files) > 0:
+		return fmt.Sprintf("**%s** in %s, and %s changed in the package.", count, sections, diff.Plural(len(c.Files), "file", "files"))
 	}
 	return fmt.Sprintf("**%s** in %s.", count, sections)
 }

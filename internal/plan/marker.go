@@ -30,6 +30,11 @@ type Marker struct {
 	// Models maps each of the repository's locales to the sha256 of the
 	// canonical live interaction model, or NoModel (keys model.<locale>).
 	Models map[string]string
+	// Package is the live skill package's ETag, when the plan read it (a
+	// package holding assets or other files); Files maps each of the live
+	// package's other files to its sha256 (keys file.<path>).
+	Package string
+	Files   map[string]string
 	// Extra holds the keys this version does not know (written by a newer
 	// skillgate, say), so that a marker reads back whole. Keys that are
 	// empty, spell a known key or start with a known prefix are left out
@@ -40,13 +45,15 @@ type Marker struct {
 // markerKeys are the marker's single-valued keys, written first, in this
 // order. A new key is one more line here.
 var markerKeys = []struct {
-	key   string
-	field func(*Marker) *string
+	key      string
+	field    func(*Marker) *string
+	optional bool // written only when not empty, so older markers read back byte for byte
 }{
-	{"skill", func(m *Marker) *string { return &m.Skill }},
-	{"stage", func(m *Marker) *string { return &m.Stage }},
-	{"etag", func(m *Marker) *string { return &m.ETag }},
-	{"sha256", func(m *Marker) *string { return &m.SHA256 }},
+	{"skill", func(m *Marker) *string { return &m.Skill }, false},
+	{"stage", func(m *Marker) *string { return &m.Stage }, false},
+	{"etag", func(m *Marker) *string { return &m.ETag }, false},
+	{"sha256", func(m *Marker) *string { return &m.SHA256 }, false},
+	{"package", func(m *Marker) *string { return &m.Package }, true},
 }
 
 // markerGroups are the keys "<prefix><item>", one per item of a map field,
@@ -57,6 +64,7 @@ var markerGroups = []struct {
 	field  func(*Marker) *map[string]string
 }{
 	{"model.", func(m *Marker) *map[string]string { return &m.Models }},
+	{"file.", func(m *Marker) *map[string]string { return &m.Files }},
 }
 
 // known reports whether key belongs to a field of Marker rather than Extra.
@@ -92,7 +100,9 @@ func (m Marker) String() string {
 		b.WriteString(escape(v, false))
 	}
 	for _, k := range markerKeys {
-		field(k.key, *k.field(&m))
+		if v := *k.field(&m); v != "" || !k.optional {
+			field(k.key, v)
+		}
 	}
 	rest := map[string]string{}
 	for k, v := range m.Extra {

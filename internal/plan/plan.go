@@ -26,6 +26,7 @@ import (
 
 	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/jsoncanon"
+	"github.com/skillgate/skillgate/internal/skillpkg"
 	"github.com/skillgate/skillgate/internal/smapi"
 	"github.com/skillgate/skillgate/internal/validate"
 )
@@ -89,13 +90,24 @@ type Plan struct {
 	Changes *diff.Result
 	// Marker records the live state the plan was made against.
 	Marker Marker
+	// ImportReason says why a deploy of this package goes through a package
+	// import (skillpkg.ImportReason); empty when the resource APIs carry it.
+	ImportReason string
+	// PackageETag is the live package's ETag, read when ImportReason is set.
+	PackageETag string
+	// Files are the package's other files (assets, APL documents, …) that
+	// differ from the live package's, in path order; nil when the live
+	// package was not read.
+	Files []skillpkg.Change
 
 	manifest *validate.Document       // the repository's manifest, for CompareManifest
 	display  func(path string) string // Options.Display
 }
 
 // Changed reports whether a merge would change the live skill.
-func (p *Plan) Changed() bool { return p != nil && p.Changes != nil && p.Changes.Changed() }
+func (p *Plan) Changed() bool {
+	return p != nil && (p.Changes != nil && p.Changes.Changed() || len(p.Files) > 0)
+}
 
 // New makes the plan of the validated package res for opts.SkillID and
 // opts.Stage: it reads the live manifest and the live model of each of the
@@ -130,6 +142,9 @@ func New(ctx context.Context, r Reader, res *validate.Result, opts Options) (*Pl
 		return nil, err
 	}
 	if err := p.compare(res.Package, opts); err != nil {
+		return nil, err
+	}
+	if err := p.readFiles(ctx, r, res.Package, opts); err != nil {
 		return nil, err
 	}
 	return p, nil

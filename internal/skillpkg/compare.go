@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -29,6 +30,9 @@ type Change struct {
 	OldSize   int    `json:"oldSize,omitempty"`
 	OldSHA256 string `json:"oldSha256,omitempty"`
 }
+
+// SHA256 is the hex SHA-256 of a file's bytes, as Change reports it.
+func SHA256(b []byte) string { return digest(b) }
 
 func digest(b []byte) string {
 	sum := sha256.Sum256(b)
@@ -73,4 +77,36 @@ func IsResource(name string) bool {
 	}
 	rest, ok := strings.CutPrefix(name, ModelDir)
 	return ok && strings.HasSuffix(rest, ".json") && !strings.Contains(rest, "/")
+}
+
+// ImportReason says why a deploy goes through a package import, or ""
+// when the per-resource writes can carry the package: the skill does not
+// exist yet, the package holds files other than skill.json and the custom
+// interaction models (icons and other assets, APL documents, …), or
+// skill.json names files with file:// URIs, which SMAPI takes only inside a
+// package.
+func ImportReason(files map[string][]byte, skillID string) string {
+	var extra []string
+	for _, n := range slices.Sorted(maps.Keys(files)) {
+		if !IsResource(n) {
+			extra = append(extra, n)
+		}
+	}
+	switch {
+	case len(extra) > 0 && skillID == "":
+		return "the skill does not exist yet and its package holds files the manifest API cannot carry (" + someNames(extra) + ")"
+	case len(extra) > 0:
+		return "the package holds files only an import carries (" + someNames(extra) + ")"
+	case bytes.Contains(bytes.ToLower(files[Manifest]), []byte(`"file://`)):
+		return "skill.json names file:// URIs, which SMAPI takes only inside a package"
+	}
+	return ""
+}
+
+func someNames(names []string) string {
+	const show = 3
+	if len(names) <= show {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:show], ", "), len(names)-show)
 }

@@ -120,3 +120,28 @@ func TestCompare(t *testing.T) {
 		}
 	}
 }
+
+func TestImportReason(t *testing.T) {
+	t.Parallel()
+	resources := map[string][]byte{"skill.json": []byte(`{"manifest": {"publishingInformation": {"locales": {"en-US": {"smallIconUri": "https://cdn/x.png"}}}}}`),
+		"interactionModels/custom/en-US.json": []byte("{}")}
+	if why := ImportReason(resources, "amzn1.ask.skill.x"); why != "" {
+		t.Errorf("manifest and models: %q, want the resource path", why)
+	}
+	assets := map[string][]byte{"skill.json": []byte("{}"), "assets/images/large.png": {1}, "assets/images/small.png": {2}}
+	tests := []struct {
+		name    string
+		files   map[string][]byte
+		skillID string
+		want    string
+	}{
+		{"assets", assets, "amzn1.ask.skill.x", "the package holds files only an import carries (assets/images/large.png, assets/images/small.png)"},
+		{"new skill", assets, "", "the skill does not exist yet"},
+		{"file:// icons", map[string][]byte{"skill.json": []byte(`{"smallIconUri": "FILE://x.png"}`)}, "s", "file:// URIs"},
+	}
+	for _, tt := range tests {
+		if why := ImportReason(tt.files, tt.skillID); !strings.Contains(why, tt.want) {
+			t.Errorf("%s: %q, want it to contain %q", tt.name, why, tt.want)
+		}
+	}
+}

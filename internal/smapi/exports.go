@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // ExportStatus is the answer of GET /v1/skills/exports/{exportId}
@@ -105,4 +106,14 @@ func ExportPackage(ctx context.Context, c *Client, skillID, stage string, opts W
 		return nil, err
 	}
 	return &ExportedPackage{Zip: zip, ETag: st.Skill.ETag}, nil
+}
+
+// exportWait bounds the export a plan or deploy reads the live package with.
+const exportWait = 5 * time.Minute
+
+// ReadPackage exports a stage's skill package and downloads it, waiting at
+// most five minutes: the live package a plan compares the repository's
+// files with (ExportPackage with the default wait).
+func (c *Client) ReadPackage(ctx context.Context, skillID, stage string) (*ExportedPackage, error) {
+	return ExportPackage(ctx, c, skillID, stage, WaitOptions{Timeout: exportWait})
 }

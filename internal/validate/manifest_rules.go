@@ -235,7 +235,7 @@ func (c *checker) urls(pub, privacy map[string]any) {
 			ptr := child(pubPtr+"/locales", l) + "/" + field
 			if strings.HasPrefix(strings.ToLower(s), "file://") {
 				c.report(ptr, "icon.file-uri",
-					fmt.Sprintf("%s is a file:// URI: ask-cli uploads those, but a manifest update through SMAPI cannot carry them, so the live icon is kept; use an https URL to change it", field))
+					fmt.Sprintf("%s is a file:// URI: SMAPI takes those only inside a skill package, so a deploy of this package goes through an upload and import (as ask-cli's does), not the manifest API", field))
 				continue
 			}
 			if tok, ok := placeholder(s); ok {

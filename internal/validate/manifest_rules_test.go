@@ -183,7 +183,7 @@ var ruleCases = []ruleCase{
 	{"url.amazon-host", "amazon in host", []edit{set(prv+"/locales/en-US/termsOfUseUrl", "https://spacefacts.s3.amazonaws.com/terms")}, "", prv + "/locales/en-US/termsOfUseUrl", `"amazon"`},
 	{"url.amazon-host", "alexa subdomain", []edit{set(prv+"/locales/en-US/privacyPolicyUrl", "https://alexa.spacefacts.org/privacy")}, "", prv + "/locales/en-US/privacyPolicyUrl", `"alexa"`},
 	{"url.amazon-host", "brand in the path is fine", []edit{set(prv+"/locales/en-US/privacyPolicyUrl", "https://spacefacts.org/alexa/privacy"), set(prv+"/locales/en-GB/privacyPolicyUrl", "https://laws.org/aws")}, "", "", ""},
-	{"icon.file-uri", "file icon", []edit{set(en+"/largeIconUri", "file://assets/images/large.png")}, "", en + "/largeIconUri", "live icon is kept"},
+	{"icon.file-uri", "file icon", []edit{set(en+"/largeIconUri", "file://assets/images/large.png")}, "", en + "/largeIconUri", "only inside a skill package"},
 	// Rule 6.
 	{"endpoint.lambda-arn", "short ARN", []edit{set(cus+"/endpoint/uri", "arn:aws:lambda:us-east-1:function:space")}, "", cus + "/endpoint/uri", "arn:aws:lambda:REGION:ACCOUNT:function:NAME"},
 	{"endpoint.lambda-arn", "ARN with $LATEST", []edit{set(cus+"/endpoint/uri", "arn:aws:lambda:eu-west-1:123412341234:function:space-facts:$LATEST")}, "", "", ""},
