@@ -8,8 +8,10 @@
 // certification or publication, and renders the deployment summary.
 //
 // The promises it keeps (docs/architecture.md, "Promises"): every PUT
-// carries the ETag just read, a 412 is never retried, a drift from the plan
-// refuses unless drift is warn or ignore, no change means no PUT, and
-// nothing it prints holds a secret (it never sees one: credentials live in
-// the smapi client).
+// carries the ETag just read (a read without one is read again, then the
+// deploy refuses), a 412 is never retried, a drift from the plan refuses
+// unless drift is warn or ignore, no change means no PUT (and NO_CHANGES
+// only over a build that is not in progress or failed), an interrupt says
+// what SMAPI accepted, and nothing it prints holds a secret (it never sees
+// one: credentials live in the smapi client).
 package deploy
