@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -253,5 +254,49 @@ func TestNoETagNoImport(t *testing.T) {
 	}
 	if u, i := countPackageWrites(s); u != 0 || i != 0 || exports != 2 {
 		t.Errorf("%d exports, %d uploads, %d imports; want 2, 0, 0", exports, u, i)
+	}
+}
+
+// TestFailedReadIsAFailedStep: a read that fails shows FAILED in the
+// summary's steps, not OK (issue: the steps of a deploy refused by LWA said
+// "read the live manifest OK" above the error).
+func TestFailedReadIsAFailedStep(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, path, step string
+		models           bool
+		manifest         func(t *testing.T, h *harness) []byte
+	}{
+		{name: "manifest", path: manifestPath, step: "read the live manifest",
+			manifest: func(t *testing.T, _ *harness) []byte { return edited(t, "Ours.") }},
+		{name: "model", path: modelPath("en-US"), step: "read the en-US model", models: true,
+			manifest: func(t *testing.T, _ *harness) []byte { return edited(t, "Ours.") }},
+		{name: "build status", path: "/v1/skills/" + testSkill + "/status", step: "read the build status",
+			manifest: func(_ *testing.T, h *harness) []byte { body, _ := h.live(); return body }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var opts []smapitest.Option
+			if tc.models {
+				opts = withModels(t)
+			}
+			opts = append(opts, smapitest.WithFault(smapitest.Fault{Method: http.MethodGet, Path: tc.path, Status: http.StatusForbidden, Times: -1}))
+			h := setup(t, opts...)
+			run := Options{Manifest: tc.manifest(t, h)}
+			if tc.models {
+				run.Models = map[string][]byte{"en-US": readFile(t, "testdata/model-en-US.json")}
+			}
+			out, err := h.run(run)
+			if err == nil || out.Status != StatusFailed {
+				t.Fatalf("Run = %s, %v; want FAILED with the read's error", out.Status, err)
+			}
+			i := slices.IndexFunc(out.Steps, func(s StepTiming) bool { return s.Name == tc.step })
+			if i < 0 {
+				t.Fatalf("no step %q in %+v", tc.step, out.Steps)
+			}
+			if got := out.Steps[i].Status; got != "FAILED" {
+				t.Errorf("step %q is %s after its read failed, want FAILED", tc.step, got)
+			}
+		})
 	}
 }

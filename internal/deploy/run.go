@@ -133,7 +133,9 @@ type deployRun struct {
 	accepted []string
 }
 
-// step times fn and records it in the outcome.
+// step times fn and records it in the outcome. fn returns the status the
+// step reached; with an error it returns no status (recorded as FAILED) or
+// a failure status of its own (a CANCELLED publication), never OK.
 func (r *deployRun) step(name string, fn func() (string, error)) error {
 	t := r.opts.Now()
 	status, err := fn()
@@ -350,8 +352,10 @@ func (r *deployRun) readManifest(ctx context.Context) (plan.Live, error) {
 	var lm plan.Live
 	err := r.step("read the live manifest", func() (string, error) {
 		var err error
-		lm, err = plan.ReadManifest(ctx, r.client, r.opts.SkillID, r.opts.Stage)
-		return "OK", err
+		if lm, err = plan.ReadManifest(ctx, r.client, r.opts.SkillID, r.opts.Stage); err != nil {
+			return "", err
+		}
+		return "OK", nil
 	})
 	return lm, err
 }

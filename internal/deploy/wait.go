@@ -160,8 +160,10 @@ func (r *deployRun) settled(ctx context.Context) error {
 	var st *smapi.SkillStatus
 	if err := r.step("read the build status", func() (string, error) {
 		var err error
-		st, err = r.client.GetStatus(ctx, r.opts.SkillID, resources...)
-		return "OK", err
+		if st, err = r.client.GetStatus(ctx, r.opts.SkillID, resources...); err != nil {
+			return "", err
+		}
+		return "OK", nil
 	}); err != nil {
 		return fmt.Errorf("read the build status of %s: %w", r.opts.SkillID, err)
 	}

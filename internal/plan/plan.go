@@ -66,7 +66,8 @@ type Options struct {
 	Display func(path string) string
 	// Step, when set, runs each SMAPI read under a name ("read the live
 	// manifest", "read the en-US model") and returns its error, so that a
-	// caller can time the reads; the read returns a status (OK, NONE).
+	// caller can time the reads; the read returns a status (OK, NONE), or
+	// an error and no status (the step FAILED).
 	Step func(name string, read func() (status string, err error)) error
 }
 
@@ -154,8 +155,10 @@ func New(ctx context.Context, r Reader, res *validate.Result, opts Options) (*Pl
 func (p *Plan) readLive(ctx context.Context, r Reader, pkg *validate.Package, opts Options) error {
 	err := opts.Step("read the live manifest", func() (string, error) {
 		var err error
-		p.Manifest, err = ReadManifest(ctx, r, p.Skill, p.Stage)
-		return "OK", err
+		if p.Manifest, err = ReadManifest(ctx, r, p.Skill, p.Stage); err != nil {
+			return "", err
+		}
+		return "OK", nil
 	})
 	if err != nil {
 		return err
@@ -165,8 +168,11 @@ func (p *Plan) readLive(ctx context.Context, r Reader, pkg *validate.Package, op
 		var lm Live
 		err := opts.Step("read the "+loc+" model", func() (string, error) {
 			var err error
-			if lm, err = ReadModel(ctx, r, p.Skill, p.Stage, loc); err != nil || lm.Exists() {
-				return "OK", err
+			switch lm, err = ReadModel(ctx, r, p.Skill, p.Stage, loc); {
+			case err != nil:
+				return "", err
+			case lm.Exists():
+				return "OK", nil
 			}
 			return "NONE", nil
 		})
