@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/skillgate/skillgate/internal/exitcode"
 	"github.com/skillgate/skillgate/internal/plan"
+	"github.com/skillgate/skillgate/internal/skillpkg"
 	"github.com/skillgate/skillgate/internal/validate"
 )
 
@@ -63,7 +65,9 @@ func runDiff(ctx context.Context, env *Env, args []string) int {
 	case "markdown":
 		_, err = fmt.Fprint(env.Stdout, p.Markdown())
 	default:
-		err = p.Changes.Text(env.Stdout)
+		if err = p.Changes.Text(env.Stdout); err == nil {
+			err = writeFiles(env.Stdout, p)
+		}
 	}
 	if err != nil {
 		return diffFail(env, ExitFailed, "write the diff: %v", err)
@@ -124,4 +128,25 @@ func diffPackage(env *Env, path, format string) (*validate.Result, int, bool) {
 func diffFail(env *Env, code int, format string, a ...any) int {
 	fmt.Fprintf(env.Stderr, "skillgate diff: "+format+"\n", a...)
 	return code
+}
+
+// writeFiles lists the package's other files that differ from the live
+// package, when the plan read it, after the manifest and model diff.
+func writeFiles(w io.Writer, p *plan.Plan) error {
+	if len(p.Files) == 0 {
+		return nil
+	}
+	if _, err := fmt.Fprintf(w, "\nPackage files (a deploy sends them through a package import: %s):\n", p.ImportReason); err != nil {
+		return err
+	}
+	for _, f := range p.Files {
+		line := fmt.Sprintf("  %-8s %s (%d bytes, sha256 %.12s)", f.Kind, f.Path, f.Size, f.SHA256)
+		if f.Kind == skillpkg.Changed {
+			line = fmt.Sprintf("  %-8s %s (%d → %d bytes, sha256 %.12s → %.12s)", f.Kind, f.Path, f.OldSize, f.Size, f.OldSHA256, f.SHA256)
+		}
+		if _, err := fmt.Fprintln(w, line); err != nil {
+			return err
+		}
+	}
+	return nil
 }

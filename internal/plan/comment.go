@@ -21,6 +21,10 @@ import (
 // it is shortened with an ellipsis.
 const maxCell = 80
 
+// maxFileRows caps the package files table: a package may hold up to a
+// thousand files, far more than a comment can show.
+const maxFileRows = 100
+
 // maxModelItems caps the rows of one locale's model table: a new locale
 // lists every intent and sample, which the unified diff shows anyway.
 const maxModelItems = 50
@@ -51,6 +55,7 @@ type commentView struct {
 	Notes                []diff.Change
 	Models               []modelView
 	Files                []fileView
+	FilesOmitted         int
 	ImportReason         string // escaped Markdown
 	Diff                 string // whole lines, each ending in a newline
 	DiffLines            int
@@ -157,6 +162,9 @@ func (p *Plan) view() (commentView, []string) {
 	}
 	if len(p.Files) > 0 {
 		v.Files, v.ImportReason = filesView(p.Files), markdown.Escape(p.ImportReason)
+		if len(v.Files) > maxFileRows {
+			v.Files, v.FilesOmitted = v.Files[:maxFileRows], len(v.Files)-maxFileRows
+		}
 	}
 	if p.Changes == nil {
 		return v, nil
