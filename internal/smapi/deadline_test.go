@@ -195,3 +195,23 @@ func TestRetriesExhaustedOnlyAfterRetries(t *testing.T) {
 		t.Errorf("POST answered 500 once: %v", err)
 	}
 }
+
+// TestWaitEndsBeforeFirstAnswer: a wait whose time runs out before the
+// first status answer is a *WaitTimeoutError naming what it waited on, not
+// the bare context error of the poll in flight.
+func TestWaitEndsBeforeFirstAnswer(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	f.mux.HandleFunc("GET /v1/skills/{id}/status", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+	})
+	_, err := WaitForBuild(context.Background(), c, testSkill, []string{ResourceManifest, ResourceInteractionModel},
+		WaitOptions{Locales: []string{"en-US"}, Timeout: 50 * time.Millisecond})
+	var te *WaitTimeoutError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "manifest: not reported yet, interactionModel en-US: not reported yet") {
+		t.Errorf("err = %v, want a WaitTimeoutError naming both resources", err)
+	}
+}

@@ -275,6 +275,11 @@ func WaitForBuild(ctx context.Context, c StatusGetter, skillID string, resources
 	switch {
 	case errors.As(err, &te):
 		te.Status = st
+		if len(te.Pending) == 0 && st == nil {
+			// Out of time before the first answer: everything asked
+			// about is still pending, "not reported yet".
+			te.Pending = pending((&SkillStatus{}).States(resources, opts.Locales))
+		}
 	case err != nil && !errors.As(err, new(*BuildFailedError)):
 		return nil, err
 	}
