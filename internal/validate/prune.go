@@ -37,7 +37,11 @@ import (
 // messages, which read keyword values from the unpruned documents, are the
 // same. TestPrunedSchemasAgree checks that on every manifest in testdata.
 
-// prunedSets caches one compiled set per distinct set of manifest keys.
+// prunedSets caches one compiled set per distinct set of manifest keys; a
+// process validates one package or a few, and the cache starts over past
+// maxPrunedSets so that one validating many stays bounded.
+const maxPrunedSets = 64
+
 var prunedSets = struct {
 	mu   sync.Mutex
 	sets map[string]*schemaSet
@@ -69,6 +73,9 @@ func compiledFor(manifest any) (*schemaSet, error) {
 		return nil, err
 	}
 	s := &schemaSet{schemaData: data, root: root}
+	if len(prunedSets.sets) >= maxPrunedSets {
+		clear(prunedSets.sets)
+	}
 	prunedSets.sets[id] = s
 	return s, nil
 }
