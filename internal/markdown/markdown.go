@@ -29,14 +29,16 @@ const MaxCommentLength = 65536
 //   - every line ending (\r\n, \r or \n) becomes <br>, because a raw newline
 //     would end a table row or a list item, while <br> keeps the break
 //     visible;
-//   - other control characters become U+FFFD; a tab stays.
+//   - other control characters become U+FFFD; a tab stays;
+//   - bytes that are not UTF-8 become U+FFFD, so that the result is always
+//     valid UTF-8 (GitHub rejects a comment that is not).
 //
 // One rule serves every place (the plan comment, the step summary of
 // findings, the deployment summary): a newline as <br> renders the same
 // wherever Markdown allows inline HTML, which is everywhere GitHub shows
 // skillgate's output.
 func Escape(s string) string {
-	s = escaper.Replace(s)
+	s = escaper.Replace(strings.ToValidUTF8(s, "\ufffd"))
 	if t := strings.TrimLeft(s, " \t"); strings.HasPrefix(t, "#") {
 		s = s[:len(s)-len(t)] + `\` + t
 	}

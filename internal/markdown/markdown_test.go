@@ -23,6 +23,7 @@ func TestEscape(t *testing.T) {
 		{"esc\x1b[31m", "esc\ufffd\\[31m"},
 		{"c1\u0085", "c1\ufffd"},
 		{"tab\there", "tab\there"},
+		{"bad\x9e|utf-8\xff\xfe", "bad\ufffd\\|utf-8\ufffd"},
 	}
 	for _, tt := range tests {
 		if got := Escape(tt.in); got != tt.want {
