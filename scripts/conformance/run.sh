@@ -295,6 +295,16 @@ skillgate_pass() {
 	run sg-certification-submit "$bin" certification submit --skill-id "$id" --publication-method MANUAL_PUBLISHING --json
 	run sg-certification-withdraw "$bin" certification withdraw --skill-id "$id" --reason TEST_SKILL --json
 	run sg-skills-delete "$bin" skills delete --skill-id "$id" --json
+	# The whole package: export the skill ask deploy created, byte for byte; then a package deploy
+	# of another icon (export, upload, import with If-Match, wait) and an export holding it.
+	run sg-export "$bin" export --skill-id "$pkg_skill" "$work/sg-export"
+	diff -r "$proj/skill-package" "$work/sg-export/skill-package" >&2 || die "skillgate export differs from the repository's files"
+	cp "$fx/project/skill-package/assets/images/en-US_largeIconUri.png" "$work/sg-export/skill-package/assets/images/en-US_largeIconUri.png"
+	run sg-deploy-package "$bin" deploy "$work/sg-export/skill-package" --skill-id "$pkg_skill" --timeout 1m
+	grep -q 'changed  assets/images/en-US_largeIconUri.png' "$out" || die "skillgate deploy did not send the changed icon through an import"
+	run sg-export-again "$bin" export --skill-id "$pkg_skill" "$work/sg-export-again"
+	cmp -s "$work/sg-export-again/skill-package/assets/images/en-US_largeIconUri.png" "$fx/project/skill-package/assets/images/en-US_largeIconUri.png" ||
+		die "the export after skillgate deploy does not hold the deployed icon"
 	# Not driven through Prism: POST /v1/skills/{id}/unpublish is in the reference pages but
 	# not in Amazon's model, so Prism would report "route not found" for it.
 }
