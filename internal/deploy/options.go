@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/skillgate/skillgate/internal/plan"
@@ -152,19 +154,11 @@ func (o Options) normalize() (Options, error) {
 		}
 		o.Models = models
 	}
-	switch o.Submit {
-	case "":
-		o.Submit = SubmitNone
-	case SubmitNone, SubmitCertification, SubmitPublication:
-	default:
-		return o, &ConfigError{Field: "submit", Message: fmt.Sprintf("%q is not a submission mode: use none, certification or publication", o.Submit)}
+	if err := oneOf(&o.Submit, "submit", "a submission mode", SubmitNone, SubmitCertification, SubmitPublication); err != nil {
+		return o, err
 	}
-	switch o.Drift {
-	case "":
-		o.Drift = DriftFail
-	case DriftFail, DriftWarn, DriftIgnore:
-	default:
-		return o, &ConfigError{Field: "drift", Message: fmt.Sprintf("%q is not a drift mode: use fail, warn or ignore", o.Drift)}
+	if err := oneOf(&o.Drift, "drift", "a drift mode", DriftFail, DriftWarn, DriftIgnore); err != nil {
+		return o, err
 	}
 	if o.Timeout < 0 {
 		return o, &ConfigError{Field: "timeout", Message: fmt.Sprintf("%s is negative: give how long to wait for the build, e.g. 15m", o.Timeout)}
@@ -207,6 +201,19 @@ func (o Options) repository() (*validate.Result, error) {
 		}
 	}
 	return &validate.Result{Package: pkg}, nil
+}
+
+// oneOf checks an enumerated option: empty becomes allowed[0], the
+// default; anything else must be one of allowed.
+func oneOf(v *string, field, what string, allowed ...string) error {
+	switch {
+	case *v == "":
+		*v = allowed[0]
+	case !slices.Contains(allowed, *v):
+		list := strings.Join(allowed[:len(allowed)-1], ", ") + " or " + allowed[len(allowed)-1]
+		return &ConfigError{Field: field, Message: fmt.Sprintf("%q is not %s: use %s", *v, what, list)}
+	}
+	return nil
 }
 
 // The publishes-at rule, for --publishes-at and the Action's publishes-at
