@@ -98,7 +98,7 @@ func (h *harness) planModels(locales ...string) {
 func TestModelsDeployThreeWrites(t *testing.T) {
 	t.Parallel()
 	frFR := []byte(`{"interactionModel":{"languageModel":{"invocationName":"minuteur","intents":[]}}}`)
-	h := setup(t, append(withModels(t), smapitest.WithBuildTime(30*time.Millisecond),
+	h := setup(t, append(withModels(t), smapitest.WithBuildTime(150*time.Millisecond),
 		smapitest.WithInteractionModel(testSkill, "development", "fr-FR", frFR))...)
 	_, manifestETag := h.live()
 	_, enETag := h.liveModel("en-US")
