@@ -162,6 +162,17 @@ func (r *deployRun) importFailed(err error) error {
 // ask-cli or the console, say). The refusal names the files whose hashes
 // moved, and the manifest when it did.
 func (r *deployRun) guardPackage(recorded *PlanComment, fresh *plan.Plan) error {
+	if recorded == nil && (r.opts.ExpectETag != "" || r.opts.ExpectSHA256 != "") {
+		// From a terminal: --expect-etag and --expect-sha256 name the
+		// manifest the user last saw, which an icon deploy changes too.
+		live := fresh.Manifest
+		if (r.opts.ExpectETag != "" && r.opts.ExpectETag != live.ETag) || (r.opts.ExpectSHA256 != "" && r.opts.ExpectSHA256 != live.SHA256) {
+			return r.drifted(r.opts.ExpectETag, r.opts.ExpectSHA256, live, "since you looked", "")
+		}
+		r.out.PlanNote = fmt.Sprintf("The live manifest is the expected one (ETag %s).", live.ETag)
+		r.opts.Progress.Line(r.out.PlanNote)
+		return nil
+	}
 	if recorded == nil || recorded.Marker.Package == "" {
 		r.out.PlanNote = "No plan of the whole package to check the live skill against; deploying."
 		r.opts.Progress.Line(r.out.PlanNote)

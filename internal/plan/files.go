@@ -64,11 +64,20 @@ func (p *Plan) readFiles(ctx context.Context, r Reader, pkg *validate.Package, o
 		}
 		p.Files = append(p.Files, ch)
 	}
-	for name, b := range others(live) {
-		setItem(&p.Marker.Files, name, skillpkg.SHA256(b))
+	// The marker is one line at the top of the comment: per-file hashes
+	// only for packages of a modest size. Without them the drift guard
+	// still compares the package ETag; it just cannot name the files.
+	if liveOthers := others(live); len(liveOthers) <= maxMarkerFiles {
+		for name, b := range liveOthers {
+			setItem(&p.Marker.Files, name, skillpkg.SHA256(b))
+		}
 	}
 	return nil
 }
+
+// maxMarkerFiles bounds the file.<path> keys of a marker (about 90
+// characters each).
+const maxMarkerFiles = 50
 
 // others keeps the files the resource APIs do not carry.
 func others(files map[string][]byte) map[string][]byte {
