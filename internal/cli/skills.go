@@ -117,7 +117,7 @@ func runSkillsCreate(ctx context.Context, env *Env, args []string) int {
 	const name = "skills create"
 	var o smapiOpts
 	fs := newFlagSet(env, name, "[PATH] [--vendor-id V] [--wait] [--timeout 15m]",
-		"Create a skill from PATH's skill.json (POST /v1/skills) and print the new skill id.\nPATH is a skill package folder or a skill.json file; default: the ask-cli\nproject's package, else skill-package. --wait waits for the manifest build.")
+		"Create a skill from PATH's skill.json (POST /v1/skills) and print the new skill id.\nPATH is a skill package folder or a skill.json file; default: the ask-cli\nproject's package, else skill-package. --wait waits for the manifest build.\nA package folder holding files only an import carries (icons and other assets,\nfile:// URIs) is created whole instead, as ask deploy does: uploaded and\nimported (POST /v1/skills/imports), always waiting for the import.")
 	addSMAPIFlags(fs, &o, false)
 	fs.StringVar(&o.profile, "profile", "", "ask-cli profile for ask-resources.json (default: $ASK_DEFAULT_PROFILE or default)")
 	vendor := fs.String("vendor-id", "", "vendor id (default $ASK_VENDOR_ID)")
@@ -132,6 +132,9 @@ func runSkillsCreate(ctx context.Context, env *Env, args []string) int {
 	}
 	c, v, code, ok := smapiVendorClient(env, name, &o, *vendor)
 	if !ok {
+		return code
+	}
+	if code, done := createFromPackage(ctx, env, c, v, fs.Args(), file, o.json, *timeout); done {
 		return code
 	}
 	id, acc, err := c.CreateSkill(ctx, v, manifest)

@@ -211,6 +211,34 @@ func (r *deployRun) guardPackage(recorded *PlanComment, fresh *plan.Plan) error 
 // with ifMatch, then waits for the import and the builds it started. A 412
 // (the package changed since ifMatch was read) is a *RefusedError.
 func importZip(ctx context.Context, c *smapi.Client, skillID string, zip []byte, ifMatch string, wait smapi.WaitOptions) (*smapi.ImportStatus, error) {
+	return uploadAndImport(ctx, c, zip, wait, func(location string) (*smapi.Accepted, error) {
+		acc, err := c.ImportPackage(ctx, skillID, location, ifMatch)
+		var se *smapi.Error
+		if errors.As(err, &se) && se.Status == http.StatusPreconditionFailed {
+			return nil, &RefusedError{Reason: "precondition", PlannedETag: ifMatch, Err: err,
+				Message: fmt.Sprintf("SMAPI answered 412: the skill package changed after it was read (ETag %s), so nothing was written; review the other change, then run the deploy again", ifMatch)}
+		}
+		return acc, err
+	})
+}
+
+// CreateFromPackage creates a skill of vendorID from a skill package zip
+// (upload, POST /v1/skills/imports) and waits for the import and its
+// builds; the new skill's id is in the status. A zip over
+// skillpkg.MaxZipBytes is refused before anything is sent.
+func CreateFromPackage(ctx context.Context, c *smapi.Client, vendorID string, zip []byte, wait smapi.WaitOptions) (*smapi.ImportStatus, error) {
+	if len(zip) > skillpkg.MaxZipBytes {
+		return nil, &RefusedError{Reason: "too-large", Message: fmt.Sprintf("the skill package zips to %.1f MiB, more than the %d MiB an import accepts; nothing was uploaded",
+			float64(len(zip))/(1<<20), skillpkg.MaxZipBytes>>20)}
+	}
+	return uploadAndImport(ctx, c, zip, wait, func(location string) (*smapi.Accepted, error) {
+		return c.CreateSkillFromPackage(ctx, vendorID, location)
+	})
+}
+
+// uploadAndImport uploads zip to a fresh upload URL, starts the import
+// with start(location), and waits for it.
+func uploadAndImport(ctx context.Context, c *smapi.Client, zip []byte, wait smapi.WaitOptions, start func(location string) (*smapi.Accepted, error)) (*smapi.ImportStatus, error) {
 	u, err := c.CreateUploadURL(ctx)
 	if err != nil {
 		return nil, err
@@ -218,12 +246,7 @@ func importZip(ctx context.Context, c *smapi.Client, skillID string, zip []byte,
 	if err := c.UploadPackage(ctx, u, zip); err != nil {
 		return nil, err
 	}
-	acc, err := c.ImportPackage(ctx, skillID, u.URL, ifMatch)
-	var se *smapi.Error
-	if errors.As(err, &se) && se.Status == http.StatusPreconditionFailed {
-		return nil, &RefusedError{Reason: "precondition", PlannedETag: ifMatch, Err: err,
-			Message: fmt.Sprintf("SMAPI answered 412: the skill package changed after it was read (ETag %s), so nothing was written; review the other change, then run the deploy again", ifMatch)}
-	}
+	acc, err := start(u.URL)
 	if err != nil {
 		return nil, err
 	}
