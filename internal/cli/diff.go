@@ -144,6 +144,12 @@ func writeFiles(w io.Writer, p *plan.Plan) error {
 		if f.Kind == skillpkg.Changed {
 			line = fmt.Sprintf("  %-8s %s (%d → %d bytes, sha256 %.12s → %.12s)", f.Kind, f.Path, f.OldSize, f.Size, f.OldSHA256, f.SHA256)
 		}
+		if len(f.Fields) > 0 {
+			line += " at " + strings.Join(f.Fields, ", ")
+			if f.MoreFields > 0 {
+				line += fmt.Sprintf(" and %d more", f.MoreFields)
+			}
+		}
 		if _, err := fmt.Fprintln(w, line); err != nil {
 			return err
 		}

@@ -84,6 +84,16 @@ func filesView(files []skillpkg.Change) []fileView {
 			v.Size = diff.Thousands(f.OldSize) + " → " + v.Size
 			v.SHA256 = f.OldSHA256[:12] + " → " + v.SHA256
 		}
+		if len(f.Fields) > 0 {
+			ptrs := make([]string, 0, len(f.Fields))
+			for _, ptr := range f.Fields {
+				ptrs = append(ptrs, codeSpan(ptr))
+			}
+			v.Kind += " at " + strings.Join(ptrs, ", ")
+			if f.MoreFields > 0 {
+				v.Kind += fmt.Sprintf(" and %d more", f.MoreFields)
+			}
+		}
 		out = append(out, v)
 	}
 	return out

@@ -9,6 +9,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/skillgate/skillgate/internal/jsoncanon"
 	"github.com/skillgate/skillgate/internal/skillpkg"
@@ -59,8 +60,11 @@ func (p *Plan) readFiles(ctx context.Context, r Reader, pkg *validate.Package, o
 	p.Marker.Package = p.PackageETag
 	p.Files = []skillpkg.Change{}
 	for _, ch := range skillpkg.Compare(others(live), others(local)) {
-		if ch.Kind == skillpkg.Changed && jsoncanon.Equal(live[ch.Path], local[ch.Path]) {
-			continue
+		if ch.Kind == skillpkg.Changed && strings.HasSuffix(ch.Path, ".json") {
+			if jsoncanon.Equal(live[ch.Path], local[ch.Path]) {
+				continue // only re-indented or reordered
+			}
+			ch.Fields, ch.MoreFields, _ = skillpkg.JSONPointers(live[ch.Path], local[ch.Path], maxFields)
 		}
 		p.Files = append(p.Files, ch)
 	}
@@ -74,6 +78,9 @@ func (p *Plan) readFiles(ctx context.Context, r Reader, pkg *validate.Package, o
 	}
 	return nil
 }
+
+// maxFields bounds the pointers listed for one changed JSON file.
+const maxFields = 5
 
 // maxMarkerFiles bounds the file.<path> keys of a marker (about 90
 // characters each).

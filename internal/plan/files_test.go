@@ -92,6 +92,26 @@ func TestPlanFiles(t *testing.T) {
 		}
 	}
 
+	// An APL document changed in one field: named by its pointer.
+	writeFiles(t, dir, map[string][]byte{"response/display/doc.json": []byte(`{"type": "APL", "version": "2024.1"}`)})
+	res, _ = validate.ValidatePath(dir)
+	if p, err = New(context.Background(), c, res, Options{SkillID: id, Stage: stage}); err != nil {
+		t.Fatal(err)
+	}
+	var doc *skillpkg.Change
+	for i := range p.Files {
+		if p.Files[i].Path == "response/display/doc.json" {
+			doc = &p.Files[i]
+		}
+	}
+	if doc == nil || len(doc.Fields) != 1 || doc.Fields[0] != "/version" {
+		t.Fatalf("doc.json change = %+v, want /version", doc)
+	}
+	if md := p.Markdown(); !strings.Contains(md, "| changed at <code>/version</code> |") {
+		t.Errorf("comment does not name the field:\n%s", md)
+	}
+	writeFiles(t, dir, map[string][]byte{"response/display/doc.json": []byte(`{"type": "APL", "version": "2023.2"}`)})
+
 	// The same package as live: nothing to plan.
 	writeFiles(t, dir, map[string][]byte{"assets/images/large.png": squarePNG(t, 512, 2)})
 	res, _ = validate.ValidatePath(dir)

@@ -29,6 +29,11 @@ type Change struct {
 	// OldSize and OldSHA256 describe a Changed file as it was.
 	OldSize   int    `json:"oldSize,omitempty"`
 	OldSHA256 string `json:"oldSha256,omitempty"`
+	// Fields are the JSON Pointers at which a Changed JSON file differs
+	// (the first few; MoreFields counts the rest), when a plan compared it
+	// structurally.
+	Fields     []string `json:"fields,omitempty"`
+	MoreFields int      `json:"moreFields,omitempty"`
 }
 
 // SHA256 is the hex SHA-256 of a file's bytes, as Change reports it.

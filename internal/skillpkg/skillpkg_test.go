@@ -145,3 +145,20 @@ func TestImportReason(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONPointers(t *testing.T) {
+	t.Parallel()
+	a := []byte(`{"type": "APL", "mainTemplate": {"items": [{"text": "hi"}, 1]}, "gone": true, "a/b": 1}`)
+	b := []byte(`{"type": "APL", "mainTemplate": {"items": [{"text": "hello"}, 1]}, "new": 2, "a/b": 2}`)
+	got, more, ok := JSONPointers(a, b, 10)
+	want := []string{"/a~1b", "/gone", "/mainTemplate/items/0/text", "/new"}
+	if !ok || more != 0 || !cmp.Equal(got, want) {
+		t.Errorf("JSONPointers = %q, %d, %v; want %q", got, more, ok, want)
+	}
+	if got, more, _ := JSONPointers(a, b, 2); len(got) != 2 || more != 2 {
+		t.Errorf("limited: %q, %d", got, more)
+	}
+	if _, _, ok := JSONPointers([]byte("{"), b, 1); ok {
+		t.Error("not JSON but ok")
+	}
+}
