@@ -3,6 +3,7 @@ package action
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/sethvargo/go-githubactions"
+
+	"github.com/skillgate/skillgate/internal/jsonfile"
 )
 
 // workflow is the runner's side of a step: workflow commands on stdout
@@ -48,11 +51,18 @@ func (w *workflow) mask(values ...string) {
 // checkFiles verifies up front that GITHUB_OUTPUT and GITHUB_STEP_SUMMARY can
 // be appended to, so that a bad runner environment fails the step at once with
 // a clear message instead of after a deploy.
+//
+// The runner gives regular files. Anything else but a character device
+// (/dev/null, for a run by hand) is refused before it is opened: opening a
+// named pipe with no reader waits for one for ever, deaf to SIGTERM.
 func (w *workflow) checkFiles() error {
 	for _, name := range []string{"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"} {
 		p := w.getenv(name)
 		if p == "" {
 			continue
+		}
+		if info, err := os.Stat(p); err == nil && !info.Mode().IsRegular() && info.Mode()&fs.ModeCharDevice == 0 {
+			return fmt.Errorf("%s: cannot append to %s: not a regular file: it is %s", name, p, jsonfile.DescribeMode(info.Mode()))
 		}
 		f, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 		if err != nil {

@@ -58,11 +58,12 @@ func ReadFile(name string, limit int64) ([]byte, error) {
 }
 
 func notRegular(name string, m fs.FileMode) error {
-	return &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("%w: it is %s", ErrNotRegular, describeMode(m))}
+	return &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("%w: it is %s", ErrNotRegular, DescribeMode(m))}
 }
 
-// describeMode names a file type the way a user would.
-func describeMode(m fs.FileMode) string {
+// DescribeMode names a file type the way a user would ("a named pipe
+// (FIFO)", "a folder"), for messages about a path that is not a regular file.
+func DescribeMode(m fs.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "a folder"
