@@ -35,7 +35,7 @@ func runAccountLinkingPut(ctx context.Context, env *Env, args []string) int {
 	addSMAPIFlags(fs, &o, true)
 	stage := stageFlag(fs)
 	ifMatch := fs.String("if-match", "", "ETag the change is based on; SMAPI refuses (412) when it changed since (default: the ETag of a read just before the write)")
-	c, skillID, body, code, ok := smapiPutSetup(env, name, fs, &o, args, "account linking", nil)
+	c, skillID, body, code, ok := smapiPutSetup(ctx, env, name, fs, &o, args, "account linking", nil)
 	if !ok {
 		return code
 	}

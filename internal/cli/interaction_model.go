@@ -70,7 +70,7 @@ func runInteractionModelPut(ctx context.Context, env *Env, args []string) int {
 	stage, locale, fs := modelFlags(env, name, "--skill-id ID --locale L [--stage S] [--if-match ETAG] [FILE]",
 		"Replace a locale's interaction model with FILE (or stdin) and start its build\n(PUT …/interactionModel/locales/{locale}). Follow the build with\nskillgate status --resource interactionModel --wait.", &o)
 	ifMatch := fs.String("if-match", "", "ETag the change is based on; SMAPI refuses (412) when the model changed since (default: the ETag of a read just before the write)")
-	c, skillID, body, code, ok := smapiPutSetup(env, name, fs, &o, args, "interaction model", needLocale(env, name, locale))
+	c, skillID, body, code, ok := smapiPutSetup(ctx, env, name, fs, &o, args, "interaction model", needLocale(env, name, locale))
 	if !ok {
 		return code
 	}

@@ -5,6 +5,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -42,8 +43,9 @@ func printJSON(w io.Writer, v any) error {
 const maxInputSize = 10 << 20
 
 // readInput reads FILE, "-" or no argument meaning stdin. A missing or
-// unreadable file is a usage error.
-func readInput(env *Env, name string, args []string, what string) ([]byte, int, bool) {
+// unreadable file is a usage error; an interrupt while stdin is read
+// (a terminal nobody types in) ends the command, nothing sent.
+func readInput(ctx context.Context, env *Env, name string, args []string, what string) ([]byte, int, bool) {
 	if len(args) > 1 {
 		fmt.Fprintf(env.Stderr, "skillgate %s: one %s file at most, got %d arguments\n", name, what, len(args))
 		return nil, ExitUsage, false
@@ -54,7 +56,11 @@ func readInput(env *Env, name string, args []string, what string) ([]byte, int, 
 		src  = "stdin"
 	)
 	if len(args) == 0 || args[0] == "-" {
-		data, err = io.ReadAll(io.LimitReader(env.Stdin, maxInputSize))
+		data, err = readStdin(ctx, env.Stdin)
+		if ctx.Err() != nil {
+			fmt.Fprintf(env.Stderr, "skillgate %s: interrupted while reading the %s from stdin; nothing was sent\n", name, what)
+			return nil, ExitFailed, false
+		}
 	} else {
 		src = args[0]
 		data, err = jsonfile.ReadFile(args[0], maxInputSize)
@@ -68,6 +74,30 @@ func readInput(env *Env, name string, args []string, what string) ([]byte, int, 
 		return nil, ExitUsage, false
 	}
 	return data, ExitOK, true
+}
+
+// readStdin reads stdin up to maxInputSize, or until ctx ends: a read from
+// a terminal or a pipe cannot be cancelled, so it runs on its own goroutine,
+// left blocked when the command ends first.
+func readStdin(ctx context.Context, r io.Reader) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	got := make(chan result, 1)
+	go func() {
+		data, err := io.ReadAll(io.LimitReader(r, maxInputSize+1))
+		got <- result{data, err}
+	}()
+	select {
+	case res := <-got:
+		if res.err == nil && len(res.data) > maxInputSize {
+			res.err = fmt.Errorf("larger than %d MiB", maxInputSize>>20)
+		}
+		return res.data, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // skillManifestFile reads PATH's skill.json (PATH a folder or the file);

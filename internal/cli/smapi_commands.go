@@ -222,14 +222,14 @@ func smapiVendorClient(env *Env, name string, o *smapiOpts, vendor string) (*sma
 
 // smapiPutSetup reads a write command's flags, its FILE (or stdin) holding
 // what, the skill id and the client; check runs after the flags.
-func smapiPutSetup(env *Env, name string, fs *flag.FlagSet, o *smapiOpts, args []string, what string, check func() bool) (*smapi.Client, string, []byte, int, bool) {
+func smapiPutSetup(ctx context.Context, env *Env, name string, fs *flag.FlagSet, o *smapiOpts, args []string, what string, check func() bool) (*smapi.Client, string, []byte, int, bool) {
 	if code, ok := parse(fs, args); !ok {
 		return nil, "", nil, code, false
 	}
 	if check != nil && !check() {
 		return nil, "", nil, ExitUsage, false
 	}
-	body, code, ok := readInput(env, name, fs.Args(), what)
+	body, code, ok := readInput(ctx, env, name, fs.Args(), what)
 	if !ok {
 		return nil, "", nil, code, false
 	}
