@@ -74,8 +74,15 @@ func runInteractionModelPut(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
+	// The read is a GET, not a HEAD: for a locale with no model yet SMAPI
+	// answers 404, and Amazon's model declares that answer with an error
+	// body a HEAD cannot carry (Prism flags it in the conformance run).
 	pre, err := writePrecondition(ctx, *ifMatch, func(ctx context.Context) (string, error) {
-		return c.HeadInteractionModel(ctx, skillID, stage.value, *locale)
+		m, err := c.GetInteractionModel(ctx, skillID, stage.value, *locale)
+		if err != nil {
+			return "", err
+		}
+		return m.ETag, nil
 	})
 	if err != nil {
 		return smapiExit(env, name, err)
