@@ -14,8 +14,8 @@ import (
 )
 
 // Inputs are the Action's inputs (action.yml), read from INPUT_<NAME> with the
-// name upper-cased and its hyphens kept, as the runner passes them to Docker
-// actions (INPUT_SKILL-ID).
+// name upper-cased and its hyphens kept (INPUT_SKILL-ID): the runner's way
+// for Docker actions, which action.yml's composite run step follows.
 type Inputs struct {
 	SkillPackage string
 	SkillID      string

@@ -126,7 +126,7 @@ func newFlagSet(env *Env, name, synopsis, description string) *flag.FlagSet {
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() {
 		out := fs.Output()
-		fmt.Fprintf(out, "Usage: skillgate %s %s\n\n%s\n", name, synopsis, description)
+		fmt.Fprintf(out, "Usage: %s\n\n%s\n", strings.TrimSpace("skillgate "+name+" "+synopsis), description)
 		var n int
 		fs.VisitAll(func(*flag.Flag) { n++ })
 		if n > 0 {
