@@ -258,3 +258,18 @@ func TestChangedSince(t *testing.T) {
 		t.Errorf("option as ref: error = %v", err)
 	}
 }
+
+// TestChangedSinceOutsideGit: --changed-since in a folder that is not in a
+// Git work tree says so in one line (issue: git's whole "git diff
+// --no-index" usage, a hundred lines, was the message).
+func TestChangedSinceOutsideGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	root := writeTree(t, map[string]string{"one/skill.json": v1Skill})
+	t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(root)) // the temp folder may sit inside a clone
+	_, err := Find(context.Background(), root, Options{ChangedSince: "main"})
+	if !errors.Is(err, ErrGit) || !strings.Contains(err.Error(), "not inside a Git work tree") || strings.Contains(err.Error(), "usage:") {
+		t.Errorf("error = %v, want one line saying %s is not in a Git work tree", err, root)
+	}
+}

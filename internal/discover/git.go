@@ -3,6 +3,7 @@ package discover
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
 	"sort"
@@ -47,6 +48,15 @@ func Changed(ctx context.Context, root, rev, gitPath string) ([]string, error) {
 	}
 	if gitPath == "" {
 		gitPath = "git"
+	}
+	// Outside a work tree "git diff" falls back to --no-index and prints its
+	// whole usage: say what is wrong in one line instead.
+	if _, err := git(ctx, root, gitPath, []string{"rev-parse", "--is-inside-work-tree"}); err != nil {
+		var ge *GitError
+		if errors.As(err, &ge) && strings.Contains(ge.Stderr, "not a git repository") {
+			ge.Stderr = fmt.Sprintf("%s is not inside a Git work tree: --changed-since compares Git revisions, so run it in a clone (in GitHub Actions, after actions/checkout with fetch-depth: 0)", root)
+		}
+		return nil, err
 	}
 	runs := [][]string{
 		{"diff", "--name-only", "--no-renames", "--relative", "-z", rev + "...HEAD", "--"},
