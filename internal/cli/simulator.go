@@ -56,8 +56,9 @@ func runSimulator(ctx context.Context, env *Env, args []string) int {
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
+		// A port taken or out of range: the flag's value is what to change.
 		fmt.Fprintf(env.Stderr, "skillgate simulator: %v; pick another --addr\n", err)
-		return ExitFailed
+		return ExitUsage
 	}
 	base := "http://" + ln.Addr().String()
 	srv.SetPublicURL(base) // upload, export and icon URLs point here, not at a proxy in front
@@ -100,6 +101,15 @@ func parseSimulatorFlags(env *Env, args []string) (simulatorConfig, int, bool) {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.Stderr, "skillgate simulator: unexpected argument %q; preload skills with --skill\n", fs.Arg(0))
 		return cfg, ExitUsage, false
+	}
+	for _, d := range []struct {
+		flag  string
+		value time.Duration
+	}{{"build-time", cfg.buildTime}, {"certification-time", cfg.certTime}, {"publication-time", cfg.publishTime}, {"for", cfg.lifetime}} {
+		if d.value < 0 {
+			fmt.Fprintf(env.Stderr, "skillgate simulator: --%s %s: give a duration of 0 or more\n", d.flag, d.value)
+			return cfg, ExitUsage, false
+		}
 	}
 	if !cfg.allowRemote {
 		if err := checkLoopback(cfg.addr); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -120,6 +121,38 @@ func TestShellQuote(t *testing.T) {
 	} {
 		if got := shellQuote(in); got != want {
 			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestSimulatorBadFlagValues: an address that cannot be listened on (a port
+// taken or out of range) and a negative duration are usage errors, exit 2,
+// like every other bad flag (the address was exit 1; a negative duration
+// was taken silently).
+func TestSimulatorBadFlagValues(t *testing.T) {
+	t.Parallel()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--addr", taken.Addr().String()}, "pick another --addr"},
+		{[]string{"--addr", "127.0.0.1:99999"}, "pick another --addr"},
+		{[]string{"--build-time", "-1s"}, "--build-time -1s: give a duration of 0 or more"},
+		{[]string{"--certification-time", "-2s"}, "--certification-time -2s"},
+		{[]string{"--publication-time", "-1ms"}, "--publication-time -1ms"},
+		{[]string{"--for", "-1s"}, "--for -1s"},
+	} {
+		var out, errb bytes.Buffer
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		code := Run(ctx, append([]string{"simulator"}, tc.args...), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }})
+		cancel()
+		if code != ExitUsage || !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("simulator %v: exit %d, stderr %q; want %d and %q", tc.args, code, errb.String(), ExitUsage, tc.want)
 		}
 	}
 }
