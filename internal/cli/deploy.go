@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/skillgate/skillgate/internal/deploy"
@@ -120,6 +122,14 @@ func parseDeploy(env *Env, args []string) (deployConfig, int, bool) {
 	}
 	if c.opts.Timeout <= 0 {
 		return c, deployFail(env, ExitUsage, "--timeout %s: give a positive duration, e.g. 15m", c.opts.Timeout), false
+	}
+	// Compared with the live hash as is: anything but a whole sha256 (the
+	// 12-character form the messages print, say) would only ever "drift".
+	if s := c.opts.ExpectSHA256; s != "" {
+		if _, err := hex.DecodeString(s); err != nil || len(s) != 64 {
+			return c, deployFail(env, ExitUsage, "--expect-sha256 %q: give the whole sha256, 64 hexadecimal characters, as the plan marker records it", s), false
+		}
+		c.opts.ExpectSHA256 = strings.ToLower(s)
 	}
 	c.path, c.opts.Submit, c.opts.PublishesAt, c.opts.Drift = fs.Arg(0), submit.value, at, drift.value
 	return c, ExitOK, true
