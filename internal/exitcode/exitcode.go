@@ -16,6 +16,8 @@ import (
 
 	"github.com/google/go-github/v92/github"
 	"github.com/skillgate/skillgate/internal/deploy"
+	"github.com/skillgate/skillgate/internal/jsonfile"
+	"github.com/skillgate/skillgate/internal/skillpkg"
 	"github.com/skillgate/skillgate/internal/smapi"
 )
 
@@ -73,6 +75,10 @@ func Of(err error) int {
 	)
 	switch {
 	case errors.As(err, &usage), errors.As(err, &config), errors.As(err, &option):
+		return Usage
+	case errors.Is(err, skillpkg.ErrNotInPackage), errors.Is(err, jsonfile.ErrNotRegular):
+		// An input that is not a file skillgate reads (a named pipe, a
+		// device, a link out of the package) is unreadable input.
 		return Usage
 	case errors.As(err, &lwa):
 		if lwa.Refused() {

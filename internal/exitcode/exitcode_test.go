@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"testing"
 
 	"github.com/google/go-github/v92/github"
 	"github.com/skillgate/skillgate/internal/deploy"
+	"github.com/skillgate/skillgate/internal/jsonfile"
+	"github.com/skillgate/skillgate/internal/skillpkg"
 	"github.com/skillgate/skillgate/internal/smapi"
 )
 
@@ -37,6 +40,8 @@ func TestOf(t *testing.T) {
 		{"interrupted", wrap(context.Canceled), Failed},
 		{"GitHub refused the token", wrap(&github.ErrorResponse{Response: &http.Response{StatusCode: http.StatusUnauthorized}}), Usage},
 		{"GitHub 404", &github.ErrorResponse{Response: &http.Response{StatusCode: http.StatusNotFound}}, Failed},
+		{"a package file that is not a regular file in it", fmt.Errorf("reading the skill package: %w", skillpkg.ErrNotInPackage), Usage},
+		{"an input that is not a regular file", &fs.PathError{Op: "read", Path: "p", Err: jsonfile.ErrNotRegular}, Usage},
 		{"anything else", errors.New("boom"), Failed},
 	}
 	for _, tt := range tests {
