@@ -135,16 +135,9 @@ func TestReadEventErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
+			returns(t, "readEvent("+tt.path+")", func() {
 				_, err = readEvent(envMap(map[string]string{"GITHUB_EVENT_NAME": tt.event, "GITHUB_EVENT_PATH": tt.path}))
-			}()
-			select {
-			case <-done:
-			case <-time.After(10 * time.Second):
-				t.Fatalf("readEvent(%s) did not return", tt.path)
-			}
+			})
 			var ee *EventError
 			if !errors.As(err, &ee) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "GITHUB_EVENT_PATH "+tt.path) {
 				t.Errorf("err = %v, want an EventError mentioning %q", err, tt.want)

@@ -26,16 +26,9 @@ func TestCheckFilesNotRegular(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
+			returns(t, "checkFiles with "+tt.env+"="+tt.path, func() {
 				err = newWorkflow(envMap(map[string]string{tt.env: tt.path}), io.Discard).checkFiles()
-			}()
-			select {
-			case <-done:
-			case <-time.After(10 * time.Second):
-				t.Fatalf("checkFiles with %s=%s did not return", tt.env, tt.path)
-			}
+			})
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.env+": ") || !strings.Contains(err.Error(), tt.path) {
 				t.Errorf("err = %v, want one naming %s, %s and %q", err, tt.env, tt.path, tt.want)
 			}
@@ -50,4 +43,17 @@ func TestCheckFilesNotRegular(t *testing.T) {
 			t.Errorf("checkFiles: %v", err)
 		}
 	})
+}
+
+// returns runs f and fails the test when it has not returned within 10 s: a
+// named pipe opened for reading or writing blocks until its other end comes.
+func returns(t *testing.T, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { defer close(done); f() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s did not return", what)
+	}
 }

@@ -39,15 +39,7 @@ func TestPackUnpack(t *testing.T) {
 func TestReadDirSkipsDotFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	for name, data := range map[string]string{"skill.json": "{}", ".DS_Store": "x", ".git/config": "x", "assets/.hidden": "x", "assets/a.png": "png"} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, map[string]string{"skill.json": "{}", ".DS_Store": "x", ".git/config": "x", "assets/.hidden": "x", "assets/a.png": "png"})
 	got, err := ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -160,5 +152,19 @@ func TestJSONPointers(t *testing.T) {
 	}
 	if _, _, ok := JSONPointers([]byte("{"), b, 1); ok {
 		t.Error("not JSON but ok")
+	}
+}
+
+// writeFiles writes files (path with / → content) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
