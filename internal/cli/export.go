@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -49,6 +50,11 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 	}
 	if *timeout <= 0 {
 		fmt.Fprintf(env.Stderr, "skillgate %s: --timeout must be positive\n", name)
+		return ExitUsage
+	}
+	// Before exporting anything: a DIR that is a file cannot take the project.
+	if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+		fmt.Fprintf(env.Stderr, "skillgate %s: %s is not a folder: give the folder to write the ask-cli project into\n", name, dir)
 		return ExitUsage
 	}
 	c, code, ok := smapiClientForSkillID(env, name, &o, ": the skill to export")

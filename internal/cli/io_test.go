@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -65,5 +67,26 @@ func TestStdinTooLarge(t *testing.T) {
 	env := &Env{Stdin: strings.NewReader(big), Stderr: &errb}
 	if _, code, ok := readInput(context.Background(), env, "interaction-model put", nil, "interaction model"); ok || code != ExitUsage || !strings.Contains(errb.String(), "larger than 10 MiB") {
 		t.Errorf("readInput = %d, %v, stderr %q; want exit 2 saying it is too large", code, ok, errb.String())
+	}
+}
+
+// TestExportDirIsAFile: export into a DIR that is a file is a usage error,
+// found before the skill is exported (it was exit 1, after the export).
+func TestExportDirIsAFile(t *testing.T) {
+	t.Parallel()
+	srv := smapitest.NewServer(smapitest.WithSkill(cliSkill, []byte(cliManifest)))
+	defer srv.Close()
+	file := filepath.Join(t.TempDir(), "skill.json")
+	if err := os.WriteFile(file, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runSMAPICLI(t, srv, nil, "", "export", "--skill-id", cliSkill, file)
+	if code != ExitUsage || !strings.Contains(stderr, file) || !strings.Contains(stderr, "not a folder") {
+		t.Errorf("exit %d, stderr %q; want %d saying %s is not a folder", code, stderr, ExitUsage, file)
+	}
+	for _, r := range srv.Requests() {
+		if strings.HasSuffix(r.Path, "/exports") {
+			t.Errorf("%s %s was sent before the folder was checked", r.Method, r.Path)
+		}
 	}
 }
