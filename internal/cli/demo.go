@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/skillgate/skillgate/internal/demo"
 )
@@ -29,6 +30,14 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	if *buildTime < 0 {
 		fmt.Fprintf(env.Stderr, "skillgate demo: --build-time %s: give a positive duration\n", *buildTime)
 		return ExitUsage
+	}
+	if *out != "" {
+		// Up front: a folder that cannot be made is the user's to fix, not
+		// the story failing.
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			fmt.Fprintf(env.Stderr, "skillgate demo: --out %s: %v\n", *out, err)
+			return ExitUsage
+		}
 	}
 	err := demo.Run(ctx, demo.Options{Stdout: env.Stdout, Out: *out, BuildTime: *buildTime, Version: version()})
 	if err != nil {
