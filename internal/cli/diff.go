@@ -26,7 +26,11 @@ as "asset" or "kept from live".
   text      the changes by section, then a unified diff
   markdown  the pull-request comment skillgate posts, with its plan marker
   json      {"changed":…,"count":…,"sections":[…],"changes":[…],"diff":"…"},
-            plus "models":[…] when the package has interaction models
+            plus "models":[…] when the package has interaction models, and
+            "importReason":"…","files":[{"path","kind","size","sha256",
+            "oldSize","oldSha256","fields","moreFields"},…] when it holds
+            files only a package import carries (icons, other assets);
+            "changed" and "count" stay those of the manifest and models
 
 Validation findings do not stop the diff; they are counted on stderr (and
 listed in the markdown). Credentials come from ASK_CLIENT_ID,
@@ -61,7 +65,7 @@ func runDiff(ctx context.Context, env *Env, args []string) int {
 	}
 	switch c.format {
 	case "json":
-		err = p.Changes.JSON(env.Stdout)
+		err = p.JSON(env.Stdout)
 	case "markdown":
 		_, err = fmt.Fprint(env.Stdout, p.Markdown())
 	default:

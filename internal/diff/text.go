@@ -60,8 +60,9 @@ func (r *Result) Text(w io.Writer) error {
 	return err
 }
 
-// jsonResult is the machine-readable form of a Result.
-type jsonResult struct {
+// JSONResult is the machine-readable form of a Result; a caller that adds
+// fields of its own (the plan's package files) embeds it.
+type JSONResult struct {
 	Changed  bool     `json:"changed"`
 	Count    int      `json:"count"`
 	Sections []string `json:"sections"`
@@ -77,7 +78,12 @@ type jsonResult struct {
 // manifest's unified diff and, when models were compared, models (each
 // with locale, changed, count, summary, the lists and its own diff).
 func (r *Result) JSON(w io.Writer) error {
-	out := jsonResult{
+	return EncodeJSON(w, r.JSONValue())
+}
+
+// JSONValue is the object JSON writes.
+func (r *Result) JSONValue() JSONResult {
+	out := JSONResult{
 		Changed:  r.Changed(),
 		Count:    r.Count(),
 		Sections: r.Sections(),
@@ -91,10 +97,16 @@ func (r *Result) JSON(w io.Writer) error {
 	if out.Changes == nil {
 		out.Changes = []Change{}
 	}
+	return out
+}
+
+// EncodeJSON writes v as the diff's JSON is written: indented by two
+// spaces, with <, > and & left as they are.
+func EncodeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return enc.Encode(v)
 }
 
 // Plural counts n things as the text and Markdown renderers print them:

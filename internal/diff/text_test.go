@@ -36,7 +36,7 @@ func TestTextAndJSONGolden(t *testing.T) {
 		golden.Check(t, filepath.Join("testdata", "text_"+name+".txt"), text.Bytes())
 		golden.Check(t, filepath.Join("testdata", "json_"+name+".json"), js.Bytes())
 
-		var back jsonResult
+		var back JSONResult
 		if err := json.Unmarshal(js.Bytes(), &back); err != nil {
 			t.Fatalf("JSON output does not parse: %v", err)
 		}

@@ -9,8 +9,10 @@ package plan
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
+	"github.com/skillgate/skillgate/internal/diff"
 	"github.com/skillgate/skillgate/internal/jsoncanon"
 	"github.com/skillgate/skillgate/internal/skillpkg"
 	"github.com/skillgate/skillgate/internal/smapi"
@@ -95,4 +97,26 @@ func others(files map[string][]byte) map[string][]byte {
 		}
 	}
 	return out
+}
+
+// jsonPlan is `skillgate diff --format json`: the manifest and model diff
+// as it always was, plus the package's other files when the plan read the
+// live package. Files is left out only when the package was not read, so
+// "files": [] says "compared, nothing differs".
+type jsonPlan struct {
+	diff.JSONResult
+	ImportReason string            `json:"importReason,omitempty"`
+	Files        []skillpkg.Change `json:"files,omitzero"`
+}
+
+// JSON writes the plan as diff.Result.JSON does, with importReason and
+// files (each with path, kind, size, sha256, oldSize and oldSha256 for a
+// changed file, and the JSON Pointers at which a JSON file differs) added
+// when the package holds files only an import carries.
+func (p *Plan) JSON(w io.Writer) error {
+	changes := p.Changes
+	if changes == nil { // validating only: nothing was compared
+		changes = &diff.Result{}
+	}
+	return diff.EncodeJSON(w, jsonPlan{JSONResult: changes.JSONValue(), ImportReason: p.ImportReason, Files: p.Files})
 }
