@@ -44,17 +44,22 @@ func digest(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// unionKeys returns the keys of a and b, each once, sorted.
+func unionKeys[A, B any](a map[string]A, b map[string]B) []string {
+	keys := slices.Sorted(maps.Keys(a))
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 // Compare lists the files that differ from old to new, in path order.
 func Compare(old, new map[string][]byte) []Change {
 	var out []Change
-	names := slices.Sorted(maps.Keys(old))
-	for n := range new {
-		if _, ok := old[n]; !ok {
-			names = append(names, n)
-		}
-	}
-	slices.Sort(names)
-	for _, n := range names {
+	for _, n := range unionKeys(old, new) {
 		o, inOld := old[n]
 		w, inNew := new[n]
 		switch {

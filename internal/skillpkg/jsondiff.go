@@ -3,9 +3,7 @@ package skillpkg
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"reflect"
-	"slices"
 
 	"github.com/skillgate/skillgate/internal/jsonfile"
 )
@@ -31,14 +29,7 @@ func walkDiff(a, b any, ptr string, out *[]string) {
 	ma, aObj := a.(map[string]any)
 	mb, bObj := b.(map[string]any)
 	if aObj && bObj {
-		keys := slices.Sorted(maps.Keys(ma))
-		for k := range mb {
-			if _, ok := ma[k]; !ok {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		for _, k := range unionKeys(ma, mb) {
 			walkDiff(ma[k], mb[k], ptr+"/"+jsonfile.EscapePointer(k), out)
 		}
 		return
