@@ -10,8 +10,11 @@ import (
 	"strings"
 
 	"github.com/skillgate/skillgate/internal/exitcode"
+	"github.com/skillgate/skillgate/internal/markdown"
 	"github.com/skillgate/skillgate/internal/plan"
 	"github.com/skillgate/skillgate/internal/prcomment"
+	"github.com/skillgate/skillgate/internal/report"
+	"github.com/skillgate/skillgate/internal/validate"
 )
 
 // Plan statuses: in plan mode `status` says what a merge would do (the
@@ -42,20 +45,28 @@ func (s *step) plan(ctx context.Context) int {
 	if opts.ValidateOnly == "" {
 		c, err := s.smapiClient()
 		if err != nil {
-			s.wf.errorf("%v", err)
-			s.setOutput("status", planFailed)
-			return exitcode.Of(err)
+			return s.planFailed(res, err)
 		}
 		client = c
 	}
 	p, err := plan.New(ctx, client, res, opts)
 	if err != nil {
-		s.wf.errorf("%v", err)
-		s.setOutput("status", planFailed)
-		return exitcode.Of(err)
+		return s.planFailed(res, err)
 	}
 	s.report(ctx, p)
 	return code
+}
+
+// planFailed ends a plan that could not be made: the error as an
+// annotation, status FAILED, and a step summary holding the error and
+// every finding, since GitHub shows only the first ten annotations of each
+// kind and the summary is where the plan would have listed them.
+func (s *step) planFailed(res *validate.Result, err error) int {
+	s.wf.errorf("%v", err)
+	s.setOutput("status", planFailed)
+	s.wf.summary("## skillgate plan: failed\n\nNo plan: " + markdown.Escape(err.Error()) +
+		"\n\n### Validation\n\n" + report.SummaryMarkdown(res.Findings) + "\n")
+	return exitcode.Of(err)
 }
 
 // validateOnly says why the live skill is not read, or "" to read it.
