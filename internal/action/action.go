@@ -139,7 +139,7 @@ func (s *step) validate() (*validate.Result, int) {
 	}
 	res, err := validate.ValidatePath(resolved.Path)
 	if err != nil {
-		s.wf.errorf("input skill-package %s: %v", s.in.SkillPackage, err)
+		s.wf.errorf("input skill-package: %v", err) // err names the path
 		s.setOutput("valid", "false")
 		return nil, exitUsage
 	}
