@@ -514,7 +514,9 @@ func TestConflictThenSuccess(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := setup(t, smapitest.WithBuildTime(30*time.Millisecond))
+			// The other update's build must still run when our PUT lands
+			// (the 409), even on a loaded machine: a second, not milliseconds.
+			h := setup(t, smapitest.WithBuildTime(time.Second))
 			live, _ := h.live()
 			other := live
 			if !tc.sameBody {
