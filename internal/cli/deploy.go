@@ -35,6 +35,15 @@ differs), then the zip is uploaded and imported with If-Match set to the
 exported package's ETag, and the import and its builds are waited for.
 The drift guard then compares the live package's ETag with the plan's.
 
+With no skill id at all (no --skill-id, none in .ask/ask-states.json) the
+deploy creates the skill, as ask deploy's first run does: the whole package
+is uploaded and imported (POST /v1/skills/imports, vendor from --vendor-id or
+ASK_VENDOR_ID), the import and its builds are waited for, and the new id is
+printed on stdout and, in an ask-cli project (ask-resources.json here),
+recorded as profiles.<profile>.skillId in .ask/ask-states.json, so the next
+deploy updates that skill. Elsewhere pass it as --skill-id from then on.
+--submit, --expect-etag and --expect-sha256 need an existing skill.
+
 --expect-etag (or --expect-sha256, the sha256 of the canonical manifest a plan
 showed) makes the deploy refuse when the live skill changed since you looked,
 unless --drift is warn or ignore.
@@ -49,6 +58,7 @@ Exit codes: 0 deployed or no changes, 1 refused or the build failed,
 // deployConfig is what `skillgate deploy` was asked for.
 type deployConfig struct {
 	path, skillID, profile string
+	vendorID               string         // for a deploy that creates the skill
 	opts                   deploy.Options // Submit, PublishesAt, Timeout, Drift, ExpectETag, ExpectSHA256
 	json                   bool
 	client                 clientOpts
@@ -59,13 +69,16 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	resolved, client, code, ok := packageTarget(env, "deploy", c.path, c.skillID, c.profile, c.client, "deploy")
+	resolved, client, code, ok := packageTarget(env, "deploy", c.path, c.skillID, c.profile, c.client, "")
 	if !ok {
 		return code
 	}
 	res, code, ok := deployPackage(env, resolved.Path)
 	if !ok {
 		return code
+	}
+	if resolved.SkillID == "" {
+		return deployCreate(ctx, env, client, c, resolved, res.Package.Root)
 	}
 	opts := c.opts
 	opts.SkillID = resolved.SkillID
@@ -92,9 +105,10 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 // parseDeploy reads the flags of `skillgate deploy` and checks those that
 // can be checked before anything is read.
 func parseDeploy(env *Env, args []string) (deployConfig, int, bool) {
-	fs := newFlagSet(env, "deploy", "[PATH] --skill-id ID [flags]", deployDescription)
+	fs := newFlagSet(env, "deploy", "[PATH] [--skill-id ID] [flags]", deployDescription)
 	var c deployConfig
-	fs.StringVar(&c.skillID, "skill-id", "", "the skill to deploy (default: the skill id in .ask/ask-states.json)")
+	fs.StringVar(&c.skillID, "skill-id", "", "the skill to deploy (default: the skill id in .ask/ask-states.json; neither: the skill is created)")
+	fs.StringVar(&c.vendorID, "vendor-id", "", "vendor id of a skill the deploy creates (default $ASK_VENDOR_ID)")
 	fs.StringVar(&c.profile, "profile", "", "ask-cli profile for ask-resources.json and .ask/ask-states.json (default: $ASK_DEFAULT_PROFILE or default)")
 	submit := newEnum(deploy.SubmitNone, deploy.SubmitNone, deploy.SubmitCertification, deploy.SubmitPublication)
 	fs.Var(submit, "submit", "after a successful build: none, certification or publication")

@@ -33,18 +33,9 @@ func createFromPackage(ctx context.Context, env *Env, c *smapi.Client, vendor st
 		return ExitOK, false
 	}
 	fmt.Fprintf(env.Stderr, "skillgate %s: through upload and import: %s\n", name, why)
-	zip, err := skillpkg.Pack(files)
+	st, err := importNewSkill(ctx, env, c, vendor, files, timeout)
 	if err != nil {
 		return smapiExit(env, name, err), true
-	}
-	st, err := deploy.CreateFromPackage(ctx, c, vendor, zip, smapi.WaitOptions{Timeout: timeout, OnProgress: func(p smapi.Progress) {
-		fmt.Fprintf(env.Stderr, "[%s] %s\n", p.Elapsed.Round(time.Second), progressLine(p.States))
-	}})
-	if err != nil {
-		return smapiExit(env, name, err), true
-	}
-	if st.Skill == nil || st.Skill.SkillID == "" {
-		return smapiExit(env, name, fmt.Errorf("the import SUCCEEDED but named no skill id; list the vendor's skills to find it")), true
 	}
 	id := st.Skill.SkillID
 	if asJSON {
@@ -57,4 +48,26 @@ func createFromPackage(ctx context.Context, env *Env, c *smapi.Client, vendor st
 	fmt.Fprintln(env.Stdout, id)
 	fmt.Fprintf(env.Stderr, "created skill %s from the package %s (%d files)\n", id, dir, len(files))
 	return ExitOK, true
+}
+
+// importNewSkill creates a skill of vendor from the package files (upload,
+// POST /v1/skills/imports) and waits for the import and its builds,
+// progress on stderr: `skills create` and a deploy that finds no skill id
+// both create a skill this way, as ask deploy does. The status it returns
+// names the new skill.
+func importNewSkill(ctx context.Context, env *Env, c *smapi.Client, vendor string, files map[string][]byte, timeout time.Duration) (*smapi.ImportStatus, error) {
+	zip, err := skillpkg.Pack(files)
+	if err != nil {
+		return nil, err
+	}
+	st, err := deploy.CreateFromPackage(ctx, c, vendor, zip, smapi.WaitOptions{Timeout: timeout, OnProgress: func(p smapi.Progress) {
+		fmt.Fprintf(env.Stderr, "[%s] %s\n", p.Elapsed.Round(time.Second), progressLine(p.States))
+	}})
+	if err != nil {
+		return nil, err
+	}
+	if st.Skill == nil || st.Skill.SkillID == "" {
+		return nil, fmt.Errorf("the import SUCCEEDED but named no skill id; list the vendor's skills to find it")
+	}
+	return st, nil
 }

@@ -11,8 +11,9 @@ import (
 // SMAPI about (diff, deploy): the package folder and the skill id (from the
 // flags, else the ask-cli project), with the resolution's notes printed,
 // and the SMAPI client (newSMAPIClient), its configuration checked. what
-// completes "pass the id of the skill to …" when no skill id is found.
-// Every failure here is a usage error (exit 2), printed.
+// completes "pass the id of the skill to …" when no skill id is found,
+// unless what is "" (a deploy creates the skill then). Every failure here
+// is a usage error (exit 2), printed.
 func packageTarget(env *Env, name, path, skillID, profile string, client clientOpts, what string) (project.Resolved, *smapi.Client, int, bool) {
 	fail := func(err string) (project.Resolved, *smapi.Client, int, bool) {
 		fmt.Fprintf(env.Stderr, "skillgate %s: %s\n", name, err)
@@ -22,7 +23,7 @@ func packageTarget(env *Env, name, path, skillID, profile string, client clientO
 	if err != nil {
 		return fail(err.Error())
 	}
-	if resolved.SkillID == "" {
+	if resolved.SkillID == "" && what != "" {
 		return fail(fmt.Sprintf("--skill-id is required (no skill id in %s either): pass the id of the skill to %s", project.StatesFile, what))
 	}
 	for _, n := range resolved.Notes() {

@@ -1,6 +1,8 @@
 package project
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -326,5 +328,84 @@ func TestResolvePathIgnoresStates(t *testing.T) {
 	}
 	if _, err := Resolve(dir, "", "", "prod", nil); err == nil {
 		t.Error("Resolve() with a broken states file: no error")
+	}
+}
+
+func TestRecordSkillID(t *testing.T) {
+	t.Parallel()
+	const resources = `{"askcliResourcesVersion":"2020-03-31","profiles":{"default":{"skillMetadata":{"src":"./skill-package"}}}}`
+	tests := []struct {
+		name      string
+		resources string // "" means no ask-resources.json
+		states    string // "" means no states file
+		written   bool
+		wantErr   string
+		want      map[string]any // the states file afterwards, when written
+	}{
+		{name: "not an ask-cli project", states: ""},
+		{name: "no states file yet", resources: resources, written: true, want: map[string]any{
+			"askcliStatesVersion": "2020-03-31",
+			"profiles":            map[string]any{"dev": map[string]any{"skillId": "amzn1.ask.skill.new"}},
+		}},
+		{name: "other profiles and keys kept", resources: resources,
+			states:  `{"askcliStatesVersion":"2020-03-31","profiles":{"default":{"skillId":"amzn1.ask.skill.old"},"dev":{"skillInfrastructure":{"n":1.50}}}}`,
+			written: true, want: map[string]any{
+				"askcliStatesVersion": "2020-03-31",
+				"profiles": map[string]any{
+					"default": map[string]any{"skillId": "amzn1.ask.skill.old"},
+					"dev":     map[string]any{"skillId": "amzn1.ask.skill.new", "skillInfrastructure": map[string]any{"n": json.Number("1.50")}},
+				},
+			}},
+		{name: "broken states file left alone", resources: resources, states: `{"profiles":`, wantErr: "is not an ask-cli states file"},
+		{name: "profiles not an object", resources: resources, states: `{"profiles":[]}`, wantErr: "profiles must be an object"},
+		{name: "profile not an object", resources: resources, states: `{"profiles":{"dev":"x"}}`, wantErr: "profiles.dev must be an object"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if tt.resources != "" {
+				writeFile(t, filepath.Join(dir, ResourcesFile), tt.resources)
+			}
+			statesName := filepath.Join(dir, filepath.FromSlash(StatesFile))
+			if tt.states != "" {
+				writeFile(t, statesName, tt.states)
+			}
+			written, err := RecordSkillID(dir, "dev", "amzn1.ask.skill.new")
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				if b, _ := os.ReadFile(statesName); string(b) != tt.states {
+					t.Fatalf("the states file was changed to %s", b)
+				}
+				return
+			}
+			if err != nil || written != tt.written {
+				t.Fatalf("RecordSkillID = %v, %v; want %v, nil", written, err, tt.written)
+			}
+			b, err := os.ReadFile(statesName)
+			if !tt.written {
+				if err == nil {
+					t.Fatalf("a states file was written outside an ask-cli project: %s", b)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.UseNumber()
+			var got map[string]any
+			if err := dec.Decode(&got); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("states file (-want +got):\n%s", diff)
+			}
+			if id, err := SkillID(dir, "dev"); err != nil || id != "amzn1.ask.skill.new" {
+				t.Errorf("SkillID afterwards = %q, %v", id, err)
+			}
+		})
 	}
 }
