@@ -216,13 +216,7 @@ func TestResolve(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := t.TempDir()
-			if tt.resources != "" {
-				writeFile(t, filepath.Join(dir, ResourcesFile), tt.resources)
-			}
-			if tt.states != "" {
-				writeFile(t, filepath.Join(dir, StatesFile), tt.states)
-			}
+			dir := writeProject(t, tt.resources, tt.states)
 			getenv := func(k string) string { return tt.env[k] }
 			got, err := Resolve(dir, tt.path, tt.id, tt.profile, getenv)
 			if tt.wantErr != "" {
@@ -304,6 +298,20 @@ func TestUnreadableFile(t *testing.T) {
 	}
 }
 
+// writeProject writes an ask-cli project's files into a new folder, each
+// only when given.
+func writeProject(t *testing.T, resources, states string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if resources != "" {
+		writeFile(t, filepath.Join(dir, ResourcesFile), resources)
+	}
+	if states != "" {
+		writeFile(t, filepath.Join(dir, filepath.FromSlash(StatesFile)), states)
+	}
+	return dir
+}
+
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -363,14 +371,8 @@ func TestRecordSkillID(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := t.TempDir()
-			if tt.resources != "" {
-				writeFile(t, filepath.Join(dir, ResourcesFile), tt.resources)
-			}
+			dir := writeProject(t, tt.resources, tt.states)
 			statesName := filepath.Join(dir, filepath.FromSlash(StatesFile))
-			if tt.states != "" {
-				writeFile(t, statesName, tt.states)
-			}
 			written, err := RecordSkillID(dir, "dev", "amzn1.ask.skill.new")
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
