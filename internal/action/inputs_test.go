@@ -149,16 +149,18 @@ func TestReadEventErrors(t *testing.T) {
 func TestRedact(t *testing.T) {
 	var b strings.Builder
 	w := newWorkflow(envMap(nil), &b)
-	w.mask("s3cret", "")
-	w.println("token s3cret here")
+	w.mask("s3cret-token-value", "")
+	w.println("token s3cret-token-value here")
 	got := b.String()
-	if got != "::add-mask::s3cret\ntoken *** here\n" {
+	if got != "::add-mask::s3cret-token-value\ntoken *** here\n" {
 		t.Errorf("got %q", got)
 	}
 }
 
-// TestRedactShortSecrets: a value too short to be a real secret is redacted
-// where it stands whole, never inside ids and words, and outputs are written
+// TestRedactShortSecrets: a value too short to be a real secret is not sent
+// to the runner's mask and is redacted only where it stands as a whole value
+// (a line, a quoted string, a field), never inside ids, words or sentences;
+// outputs are written
 // as they are (a one-letter client id once turned the skill-id output into
 // ***mzn1.***sk.skill…).
 func TestRedactShortSecrets(t *testing.T) {
@@ -172,8 +174,8 @@ func TestRedactShortSecrets(t *testing.T) {
 	w.setOutput("skill-id", "amzn1.ask.skill.a1")
 	w.setOutput("valid", "true")
 	w.setOutput("client", "a")
-	want := "::add-mask::a\n::add-mask::an-actual-long-secret\n::add-mask::e\n" +
-		"client id ***, deploying amzn1.ask.skill.a1 with ***\n***\nvalid=true (***)\n"
+	want := "::add-mask::an-actual-long-secret\n" +
+		"client id a, deploying amzn1.ask.skill.a1 with ***\n***\nvalid=true (e)\n"
 	if got := b.String(); got != want {
 		t.Errorf("log =\n%s\nwant\n%s", got, want)
 	}
@@ -194,10 +196,13 @@ func TestReplaceWhole(t *testing.T) {
 		{"amzn1.ask.skill", "a", "amzn1.ask.skill"},
 		{"id=a, b", "a", "id=***, b"},
 		{`"a"`, "a", `"***"`},
-		{"ab ab-c ab", "ab", "*** ab-c ***"},
-		{"é a é", "a", "é *** é"},
+		{"ab ab-c ab", "ab", "*** ab-c ab"},
+		{"é a é", "a", "é a é"},
 		{"xa b", "a b", "xa b"},
-		{"x a b", "a b", "x ***"},
+		{"x a b", "a b", "x a b"},
+		{"ASK_ACCESS_TOKEN must be a current access token", "a", "ASK_ACCESS_TOKEN must be a current access token"},
+		{"client_id=a&x=1\na\n", "a", "client_id=***&x=1\n***\n"},
+		{`{"client_id":"a"}`, "a", `{"client_id":"***"}`},
 	}
 	for _, tt := range tests {
 		if got := replaceWhole(tt.in, tt.secret); got != tt.want {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/sethvargo/go-githubactions"
@@ -42,9 +41,15 @@ func (w *workflow) mask(values ...string) {
 		if strings.TrimSpace(v) == "" {
 			continue
 		}
+		w.secrets = append(w.secrets, v)
+		if len(v) < minSecretLen {
+			// No real credential is this short (see minSecretLen), and the
+			// runner would hide every occurrence of it in the job log, each
+			// "a" of every later step's output for a client id of "a".
+			continue
+		}
 		// The mask line itself must carry the value: write it past the redactor.
 		fmt.Fprintf(w.out.(*redactWriter).w, "::add-mask::%s\n", v)
-		w.secrets = append(w.secrets, v)
 	}
 }
 
@@ -142,8 +147,10 @@ func redact(s string, secrets []string) string {
 	return s
 }
 
-// replaceWhole replaces v with *** where it stands as a whole value: not
-// next to a character that ids, tokens and URLs are made of.
+// replaceWhole replaces v with *** where it stands as a whole value: a whole
+// line, a quoted string, or the value of a key=value field. A short value
+// between spaces is a word of a sentence ("must be a current access token"
+// with a client id of "a"), not a secret, and stays.
 func replaceWhole(s, v string) string {
 	var b strings.Builder
 	start := 0 // s[:start] is written
@@ -156,7 +163,7 @@ func replaceWhole(s, v string) string {
 		j := i + len(v)
 		before, _ := utf8.DecodeLastRuneInString(s[:i])
 		after, _ := utf8.DecodeRuneInString(s[j:])
-		if (i == 0 || !inValue(before)) && (j == len(s) || !inValue(after)) {
+		if (i == 0 || opensValue(before)) && (j == len(s) || closesValue(after)) {
 			b.WriteString(s[start:i])
 			b.WriteString("***")
 			start, from = j, j
@@ -168,7 +175,10 @@ func replaceWhole(s, v string) string {
 	return b.String()
 }
 
-// inValue reports whether r can be part of an id, a token or a URL.
-func inValue(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._-/+~%", r)
-}
+// opensValue reports whether r can stand just before a whole value: a line
+// start, a quote, or the = of a field.
+func opensValue(r rune) bool { return strings.ContainsRune("\n\"'=`", r) }
+
+// closesValue reports whether r can stand just after a whole value: a line
+// end, a quote, or what ends a field (a separator, a space, a bracket).
+func closesValue(r rune) bool { return strings.ContainsRune("\r\n\"'`&,; )]}", r) }
