@@ -30,6 +30,13 @@ func run() int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal cancels the work, which then says where things stand;
+	// a second one gets Go's default (the process ends at once), so a call
+	// that does not watch the context can never make skillgate unkillable.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	return cli.Run(ctx, os.Args[1:], &cli.Env{
 		Stdin:  os.Stdin,
 		Stdout: os.Stdout,
