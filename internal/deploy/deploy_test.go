@@ -657,7 +657,7 @@ func TestHungBuildTimesOut(t *testing.T) {
 	if diff := cmp.Diff([]string{"manifest"}, be.InProgress); diff != "" {
 		t.Errorf("InProgress (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(err.Error(), "still IN_PROGRESS: manifest") || out.Status != StatusFailed {
+	if !strings.Contains(err.Error(), "still IN_PROGRESS: manifest") || !strings.Contains(err.Error(), "skillgate status --skill-id "+testSkill+" --wait") || out.Status != StatusFailed {
 		t.Errorf("err = %v, Status = %s", err, out.Status)
 	}
 }

@@ -44,12 +44,17 @@ type BuildError struct {
 	Messages   []string // every errors[].message of a failed build
 	InProgress []string // for a timeout: what was still IN_PROGRESS ("manifest", "interactionModel en-US")
 	Elapsed    string
+	SkillID    string // for the follow-up command a timeout suggests
 }
 
 func (e *BuildError) Error() string {
 	if e.TimedOut {
-		return fmt.Sprintf("the build did not finish within %s; still IN_PROGRESS: %s (check it later with 'skillgate status --skill-id ID' or raise --timeout)",
-			e.Elapsed, strings.Join(e.InProgress, ", "))
+		id := e.SkillID
+		if id == "" {
+			id = "ID"
+		}
+		return fmt.Sprintf("the build did not finish within %s; still IN_PROGRESS: %s (check it later with 'skillgate status --skill-id %s --wait' or raise --timeout)",
+			e.Elapsed, strings.Join(e.InProgress, ", "), id)
 	}
 	if len(e.Messages) == 0 {
 		return "the build FAILED without an error message; see the skill in the Alexa developer console"

@@ -112,7 +112,7 @@ func (r *deployRun) buildError(failed []smapi.ResourceState, elapsed time.Durati
 }
 
 func (r *deployRun) timeout(pending []smapi.ResourceState, start time.Time, resources, locales []string) error {
-	be := &BuildError{TimedOut: true, Elapsed: round(r.opts.Now().Sub(start)).String()}
+	be := &BuildError{TimedOut: true, Elapsed: round(r.opts.Now().Sub(start)).String(), SkillID: r.opts.SkillID}
 	for _, s := range pending {
 		name := s.Name()
 		if s.Step != "" {
