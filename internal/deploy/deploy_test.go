@@ -897,7 +897,10 @@ func TestRequestCountRealSchedule(t *testing.T) {
 		t.Skip("takes 5 s of real time")
 	}
 	t.Parallel()
-	h := setup(t, smapitest.WithBuildTime(3*time.Second))
+	// Polls come 1 s, 2.5 s and 4.75 s after the PUT; a 3.6 s build sits
+	// about a second from the second and the third, so a loaded machine
+	// still sees two IN_PROGRESS answers and one SUCCEEDED.
+	h := setup(t, smapitest.WithBuildTime(3600*time.Millisecond))
 	out, err := h.run(Options{Manifest: edited(t, "New."), Schedule: smapi.BuildSchedule, Timeout: time.Minute})
 	if err != nil || out.Status != StatusSucceeded {
 		t.Fatalf("Run = %s, %v", out.Status, err)
@@ -925,7 +928,7 @@ func TestRequestCountRealSchedule(t *testing.T) {
 	if diff := cmp.Diff(want, counts); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
-	t.Logf("a deploy with a 3 s build sent %d requests: %v", len(reqs), counts)
+	t.Logf("a deploy with a 3.6 s build sent %d requests: %v", len(reqs), counts)
 	// Never more often than the schedule: each gap at least the planned wait.
 	prev, wait := put, time.Second
 	for i, p := range polls {
