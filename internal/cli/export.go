@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -67,12 +66,7 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 		return smapiExit(env, name, err)
 	}
 	if err := skillpkg.WriteDir(dir, files, *force); err != nil {
-		fmt.Fprintf(env.Stderr, "skillgate %s: %v\n", name, err)
-		var ee *skillpkg.ExistsError
-		if errors.As(err, &ee) {
-			return ExitUsage
-		}
-		return ExitFailed
+		return smapiExit(env, name, err)
 	}
 	written := slices.Sorted(maps.Keys(files))
 	if o.json {

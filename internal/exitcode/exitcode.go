@@ -72,6 +72,7 @@ func Of(err error) int {
 		lwa    *smapi.LWAError
 		api    *smapi.Error
 		gh     *github.ErrorResponse
+		exists *skillpkg.ExistsError
 	)
 	switch {
 	case errors.As(err, &usage), errors.As(err, &config), errors.As(err, &option):
@@ -79,6 +80,9 @@ func Of(err error) int {
 	case errors.Is(err, skillpkg.ErrNotInPackage), errors.Is(err, jsonfile.ErrNotRegular):
 		// An input that is not a file skillgate reads (a named pipe, a
 		// device, a link out of the package) is unreadable input.
+		return Usage
+	case errors.As(err, &exists):
+		// Files a write would overwrite without --force: the user's call.
 		return Usage
 	case errors.As(err, &lwa):
 		if lwa.Refused() {

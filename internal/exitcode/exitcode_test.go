@@ -37,6 +37,7 @@ func TestOf(t *testing.T) {
 		{"no answer", &smapi.TimeoutError{Operation: "GetManifest", Service: "SMAPI"}, Failed},
 		{"refused deploy", &deploy.RefusedError{Reason: "drift"}, Failed},
 		{"failed build", &deploy.BuildError{Messages: []string{"x"}}, Failed},
+		{"files a write would overwrite", fmt.Errorf("export: %w", &skillpkg.ExistsError{Dir: "d", Paths: []string{"skill.json"}}), Usage},
 		{"interrupted", wrap(context.Canceled), Failed},
 		{"GitHub refused the token", wrap(&github.ErrorResponse{Response: &http.Response{StatusCode: http.StatusUnauthorized}}), Usage},
 		{"GitHub 404", &github.ErrorResponse{Response: &http.Response{StatusCode: http.StatusNotFound}}, Failed},
